@@ -1,0 +1,104 @@
+/**
+ * Reads a Slidev deck into its demos: `<DockerDemo id="...">` blocks holding shell fences.
+ * Pure (text in, model out) and built on markdown-it, so the line numbers are markdown's own.
+ */
+import MarkdownIt from 'markdown-it'
+import type { Deck, DeckProblem, Demo } from './model'
+import type { SourceLine } from './steps'
+import { parseSteps } from './steps'
+
+const OPEN_TAG = /<DockerDemo\b([^>]*?)\/?>/
+const CLOSE_TAG = /<\/DockerDemo\s*>/
+const ATTRIBUTE = /([:@]?[\w-]+)\s*=\s*"([^"]*)"/g
+const ID = /^[a-z0-9][a-z0-9-]*$/
+const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console', 'shellsession', 'zsh'])
+const KNOWN_ATTRIBUTES = new Set(['id', 'uses', 'title', 'class'])
+
+const markdown = new MarkdownIt({ html: true })
+
+interface OpenDemo {
+  demo: Demo
+  lines: SourceLine[]
+}
+
+export function parseDeck(source: string, file: string): Deck {
+  const demos: Demo[] = []
+  const problems: DeckProblem[] = []
+  const at = (line: number) => ({ file, line })
+  let open: OpenDemo | undefined
+
+  const close = () => {
+    if (!open)
+      return
+    const { steps, problems: stepProblems } = parseSteps(open.demo.id, open.lines)
+    open.demo.steps = steps
+    problems.push(...stepProblems)
+    if (steps.length === 0)
+      problems.push({ loc: open.demo.loc, message: `demo "${open.demo.id}" has no steps: put a \`\`\`sh fence inside <DockerDemo>, with blank lines around it` })
+    demos.push(open.demo)
+    open = undefined
+  }
+
+  // Slidev's frontmatter blocks are plain markdown to markdown-it; only html and fences matter.
+  for (const token of markdown.parse(source, {})) {
+    const line = (token.map?.[0] ?? 0) + 1
+    if (token.type === 'html_block' || token.type === 'html_inline' || token.type === 'inline') {
+      const content = token.content
+      const openMatch = OPEN_TAG.exec(content)
+      if (openMatch) {
+        const openLine = line + content.slice(0, openMatch.index).split('\n').length - 1
+        if (open) {
+          problems.push({ loc: at(openLine), message: `<DockerDemo> opened inside demo "${open.demo.id}" (line ${open.demo.loc.line}): close it with </DockerDemo> first` })
+          close()
+        }
+        const demo = readAttributes(openMatch[1], at(openLine), problems)
+        if (demo) {
+          open = { demo, lines: [] }
+          if (content.includes('```'))
+            problems.push({ loc: at(openLine), message: `leave a blank line after <DockerDemo id="${demo.id}"> so that the code fence inside is markdown` })
+          if (openMatch[0].endsWith('/>'))
+            close()
+        }
+      }
+      if (CLOSE_TAG.test(content)) {
+        if (open)
+          close()
+        else if (!openMatch)
+          problems.push({ loc: at(line), message: '</DockerDemo> without an opening <DockerDemo id="...">' })
+      }
+    }
+    else if (token.type === 'fence' && open) {
+      const lang = token.info.trim().split(/[\s{[]/)[0]
+      if (!SHELL_LANGS.has(lang)) {
+        problems.push({ loc: at(line), message: `the fence in demo "${open.demo.id}" is "${lang || '(no language)'}"; write \`\`\`sh` })
+        continue
+      }
+      const contentLines = token.content.replace(/\n$/, '').split('\n')
+      contentLines.forEach((text, index) => open!.lines.push({ text, loc: at(line + 1 + index) }))
+    }
+  }
+  if (open) {
+    problems.push({ loc: open.demo.loc, message: `<DockerDemo id="${open.demo.id}"> is never closed: add </DockerDemo> after its code fence` })
+    close()
+  }
+  return { file, demos, problems }
+}
+
+function readAttributes(text: string, loc: { file: string, line: number }, problems: DeckProblem[]): Demo | undefined {
+  const attributes = new Map<string, string>()
+  for (const [, name, value] of text.matchAll(ATTRIBUTE))
+    attributes.set(name, value)
+  for (const name of attributes.keys()) {
+    if (!KNOWN_ATTRIBUTES.has(name))
+      problems.push({ loc, message: `unknown <DockerDemo> attribute "${name}" (known: ${[...KNOWN_ATTRIBUTES].join(', ')})` })
+  }
+  const id = attributes.get('id')
+  if (!id) {
+    problems.push({ loc, message: '<DockerDemo> needs an id, e.g. <DockerDemo id="volume-share">' })
+    return undefined
+  }
+  if (!ID.test(id))
+    problems.push({ loc, message: `demo id "${id}" must be lower case letters, digits and "-"` })
+  const uses = (attributes.get('uses') ?? '').split(/\s+/).filter(Boolean)
+  return { id, title: attributes.get('title'), uses, steps: [], loc }
+}

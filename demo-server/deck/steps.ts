@@ -1,0 +1,203 @@
+/**
+ * The line grammar inside a demo's code fence (docs/demo-format.md): one line, one step; the
+ * prompt says where it runs; a trailing comment may hold step settings. Pure.
+ */
+import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model'
+import { parseDockerArgv } from '../docker-cli/parse-argv'
+import { tokenize } from '../docker-cli/tokenize'
+
+export interface SourceLine {
+  text: string
+  loc: SourceLocation
+}
+
+const HOST_PROMPT = /^host\$\s+(.*)$/
+const CONTAINER_PROMPT = /^([~/][^\s#]*) # (.*)$/
+
+const CAPTURE = /^([A-Za-z_]\w*)=\$\((docker\s.*)\)$/
+const DOCKER = /^(?:\$\s+)?(docker\s.*)$/
+
+const SETTINGS = ['expect-fail', 'timeout', 'online', 'shown-only'] as const
+
+/** The container a `/ #` line runs in: a name, `$VAR`, or `step:N` for the unnamed container
+ *  that step N of the same demo created. */
+export function anonymousContainerRef(stepIndex: number): string {
+  return `step:${stepIndex}`
+}
+
+/** Joins `\` continuations; the joined line keeps the location of its first line. */
+export function joinContinuations(lines: SourceLine[]): SourceLine[] {
+  const joined: SourceLine[] = []
+  let pending: SourceLine | undefined
+  for (const line of lines) {
+    const text = pending ? `${pending.text} ${line.text.trim()}` : line.text
+    const loc = pending ? pending.loc : line.loc
+    if (/\\\s*$/.test(text)) {
+      pending = { text: text.replace(/\\\s*$/, '').trimEnd(), loc }
+      continue
+    }
+    pending = undefined
+    joined.push({ text, loc })
+  }
+  if (pending)
+    joined.push(pending)
+  return joined
+}
+
+/** Splits `command  # comment` at the first `#` outside quotes that follows whitespace. */
+export function splitTrailingComment(text: string): { code: string, comment?: string } {
+  let quote: string | null = null
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quote) {
+      if (ch === '\\' && quote === '"')
+        i += 1
+      else if (ch === quote)
+        quote = null
+    }
+    else if (ch === '\'' || ch === '"') {
+      quote = ch
+    }
+    else if (ch === '\\') {
+      i += 1
+    }
+    else if (ch === '#' && i > 0 && /\s/.test(text[i - 1])) {
+      return { code: text.slice(0, i).trimEnd(), comment: text.slice(i + 1).trim() }
+    }
+  }
+  return { code: text.trimEnd() }
+}
+
+/** Reads `expect-fail: TEXT; timeout: 30s; online` — or returns undefined for narration. */
+export function parseSettings(comment: string): { options: StepOptions, errors: string[] } | undefined {
+  const items = comment.split(';').map(s => s.trim()).filter(Boolean)
+  const keyOf = (item: string) => item.split(':')[0].trim()
+  if (items.length === 0 || !(SETTINGS as readonly string[]).includes(keyOf(items[0])))
+    return undefined
+  const options: StepOptions = {}
+  const errors: string[] = []
+  for (const item of items) {
+    const colon = item.indexOf(':')
+    const key = keyOf(item)
+    const value = colon === -1 ? undefined : item.slice(colon + 1).trim()
+    switch (key) {
+      case 'expect-fail':
+        options.expectFail = value ? value : true
+        break
+      case 'online':
+        options.online = true
+        break
+      case 'shown-only':
+        if (!value)
+          errors.push('"shown-only" needs a reason the slide can show, e.g. "# shown-only: Mac only"')
+        options.shownOnly = value || 'shown only'
+        break
+      case 'timeout': {
+        const ms = parseDuration(value ?? '')
+        if (ms === undefined)
+          errors.push(`"timeout" needs a duration like 30s, 500ms or 5m, got "${value ?? ''}"`)
+        else
+          options.timeoutMs = ms
+        break
+      }
+      default:
+        errors.push(`unknown step setting "${key}" (known: ${SETTINGS.join(', ')})`)
+    }
+  }
+  return { options, errors }
+}
+
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(text.trim())
+  if (!match)
+    return undefined
+  const factor = { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm']
+  return Math.round(Number(match[1]) * factor)
+}
+
+/** Tokenizes for structure only: variables and $(pwd) stay as written. */
+const lenientContext = {
+  variable: (name: string) => `$${name}`,
+  pwd: () => '$(pwd)',
+}
+
+/** The container a docker step opens a terminal in, or undefined. */
+export function enteredContainer(command: string, capture: string | undefined, stepIndex: number): string | undefined {
+  let parsed
+  try {
+    parsed = parseDockerArgv(tokenize(command, lenientContext).slice(1))
+  }
+  catch {
+    return undefined // the deck check reports it
+  }
+  const interactive = parsed.flags.has('--interactive') && parsed.flags.has('--tty')
+  switch (parsed.name) {
+    case 'run':
+      if (!interactive || parsed.flags.has('--detach'))
+        return undefined
+      return parsed.flags.get('--name')?.at(-1) ?? (capture ? `$${capture}` : anonymousContainerRef(stepIndex))
+    case 'exec':
+      return interactive ? parsed.operands[0] : undefined
+    case 'attach':
+      return parsed.operands[0]
+    default:
+      return undefined
+  }
+}
+
+export interface StepsResult {
+  steps: Step[]
+  problems: DeckProblem[]
+}
+
+/** Reads the lines of one demo's fences into ordered steps. */
+export function parseSteps(demoId: string, lines: SourceLine[], firstIndex = 1): StepsResult {
+  const steps: Step[] = []
+  const problems: DeckProblem[] = []
+  let current: string | undefined
+  for (const { text, loc } of joinContinuations(lines)) {
+    const trimmed = text.trim()
+    if (trimmed === '' || trimmed.startsWith('#'))
+      continue
+    // The container prompt's own "#" is not a comment.
+    const containerPrompt = CONTAINER_PROMPT.exec(trimmed)
+    const promptText = containerPrompt ? `${containerPrompt[1]} # ` : ''
+    const { code: rest, comment } = splitTrailingComment(containerPrompt ? containerPrompt[2] : trimmed)
+    const code = promptText + rest
+    let options: StepOptions = {}
+    if (comment !== undefined) {
+      const settings = parseSettings(comment)
+      if (settings) {
+        options = settings.options
+        for (const message of settings.errors)
+          problems.push({ loc, message })
+      }
+    }
+    const index = firstIndex + steps.length
+    const base = { id: `${demoId}#${index}`, index, options, loc }
+    let match: RegExpExecArray | null
+    if ((match = HOST_PROMPT.exec(code))) {
+      current = undefined
+      steps.push({ ...base, target: { kind: 'host' }, command: match[1].replace(/^sudo\s+/, ''), prompt: 'host$ ' })
+    }
+    else if ((match = CONTAINER_PROMPT.exec(code))) {
+      if (!current) {
+        problems.push({ loc, message: `"${match[1]} #" runs inside a container, but no earlier step entered one: add "docker run -it", "docker exec -it" or "docker container attach" before it` })
+        continue
+      }
+      const target: StepTarget = { kind: 'container', container: current }
+      steps.push({ ...base, target, command: match[2].trim(), prompt: `${match[1]} # ` })
+    }
+    else if ((match = CAPTURE.exec(code)) || (match = DOCKER.exec(code))) {
+      const capture = match.length === 3 ? match[1] : undefined
+      const command = (capture ? match[2] : match[1]).trim()
+      const entersContainer = enteredContainer(command, capture, index)
+      current = entersContainer
+      steps.push({ ...base, target: { kind: 'docker' }, command, prompt: '$ ', capture, ...(entersContainer !== undefined ? { entersContainer } : {}) })
+    }
+    else {
+      problems.push({ loc, message: `cannot tell where "${code}" runs: start a step with "docker", "NAME=$(docker ...)", "host$ " or a container prompt like "/ # "` })
+    }
+  }
+  return { steps, problems }
+}

@@ -1,0 +1,72 @@
+/** `--mount` and `-v` values, parsed the way the docker CLI reads them. Pure. */
+import { CommandLineError } from './parse-argv'
+
+export interface MountSpec {
+  type: 'volume' | 'bind' | 'tmpfs'
+  /** Volume name or host path; undefined for an anonymous volume or tmpfs. */
+  source?: string
+  target: string
+  readOnly: boolean
+  /** `volume-opt=key=value`, repeatable. */
+  volumeOptions: Record<string, string>
+}
+
+/** `type=volume,src=vol,dst=/app,readonly,volume-opt=k=v` */
+export function parseMountFlag(value: string): MountSpec {
+  let type: MountSpec['type'] = 'volume'
+  let source: string | undefined
+  let target: string | undefined
+  let readOnly = false
+  const volumeOptions: Record<string, string> = {}
+  for (const field of value.split(',')) {
+    const eq = field.indexOf('=')
+    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase()
+    const val = eq === -1 ? undefined : field.slice(eq + 1)
+    switch (key) {
+      case 'type':
+        if (val !== 'volume' && val !== 'bind' && val !== 'tmpfs')
+          throw new CommandLineError(`--mount type must be volume, bind or tmpfs, not "${val}"`)
+        type = val
+        break
+      case 'source':
+      case 'src':
+        source = val
+        break
+      case 'destination':
+      case 'dst':
+      case 'target':
+        target = val
+        break
+      case 'readonly':
+      case 'ro':
+        readOnly = val === undefined || val === 'true' || val === '1'
+        break
+      case 'volume-opt': {
+        const inner = (val ?? '').indexOf('=')
+        if (inner === -1)
+          throw new CommandLineError(`--mount volume-opt needs key=value, got "${val}"`)
+        volumeOptions[val!.slice(0, inner)] = val!.slice(inner + 1)
+        break
+      }
+      default:
+        throw new CommandLineError(`unknown --mount key "${key}" in "${value}" (known: type, src/source, dst/destination/target, readonly, volume-opt)`)
+    }
+  }
+  if (!target)
+    throw new CommandLineError(`--mount "${value}" needs a destination (dst=/path)`)
+  if (type === 'bind' && !source)
+    throw new CommandLineError(`--mount type=bind needs a source (source=/host/path)`)
+  return { type, source: source || undefined, target, readOnly, volumeOptions }
+}
+
+/** `-v name:/path[:ro]`, `-v /host/path:/path`, `-v /path` (anonymous). */
+export function parseVolumeFlag(value: string): MountSpec {
+  const parts = value.split(':')
+  if (parts.length === 1)
+    return { type: 'volume', target: parts[0], readOnly: false, volumeOptions: {} }
+  const [source, target, mode] = parts
+  if (!target || parts.length > 3)
+    throw new CommandLineError(`-v "${value}" must be SOURCE:TARGET[:ro]`)
+  const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~')
+  return { type: isPath ? 'bind' : 'volume', source, target, readOnly: mode === 'ro', volumeOptions: {} }
+}
