@@ -8,6 +8,9 @@
 
 /** The path the server answers WebSocket upgrades on, relative to the deck's origin. */
 export const PROTOCOL_PATH = '/__docker-demo'
+/** GET here returns `{ token }` to a same-origin request from loopback (the presenter's own
+ *  browser); anyone else gets 403 and may only watch. */
+export const TOKEN_PATH = '/__docker-demo/token'
 export const PROTOCOL_VERSION = 1
 /** Frames above this size are refused (code TOO_LARGE); terminal input is the largest we expect. */
 export const MAX_MESSAGE_BYTES = 64 * 1024

@@ -37,6 +37,9 @@ export interface CommandSpec {
 
 const flag = (takesValue: boolean, ...names: string[]): FlagSpec => ({ names, takesValue })
 
+/** Go template subset: `{{.Field.Path}}`, `{{json .Field}}`, and `{{range ...}}` is not. */
+const formatFlag = flag(true, '--format', '-f')
+
 const runFlags: FlagSpec[] = [
   flag(false, '--detach', '-d'),
   flag(false, '--interactive', '-i'),
@@ -90,16 +93,16 @@ export const COMMANDS: CommandSpec[] = [
   { path: ['pull'], aliases: [['image', 'pull']], flags: [], operands: 'image', minOperands: 1, maxOperands: 1 },
   { path: ['images'], aliases: [['image', 'ls']], flags: [], operands: 'none', minOperands: 0, maxOperands: 0 },
   { path: ['info'], aliases: [['system', 'info']], flags: [], operands: 'none', minOperands: 0, maxOperands: 0 },
-  { path: ['inspect'], flags: [], operands: 'objects', minOperands: 1 },
-  { path: ['container', 'inspect'], flags: [], operands: 'containers', minOperands: 1 },
+  { path: ['inspect'], flags: [formatFlag], operands: 'objects', minOperands: 1 },
+  { path: ['container', 'inspect'], flags: [formatFlag], operands: 'containers', minOperands: 1 },
   { path: ['volume', 'create'], flags: [], operands: 'new-volumes', minOperands: 0, maxOperands: 1 },
-  { path: ['volume', 'inspect'], flags: [], operands: 'volumes', minOperands: 1 },
+  { path: ['volume', 'inspect'], flags: [formatFlag], operands: 'volumes', minOperands: 1 },
   { path: ['volume', 'ls'], flags: [], operands: 'none', minOperands: 0, maxOperands: 0 },
   { path: ['volume', 'rm'], flags: [flag(false, '--force', '-f')], operands: 'volumes', minOperands: 1 },
   { path: ['volume', 'prune'], flags: [flag(false, '--force', '-f')], operands: 'none', minOperands: 0, maxOperands: 0 },
   { path: ['network', 'create'], flags: [flag(true, '--driver', '-d')], operands: 'new-network', minOperands: 1, maxOperands: 1 },
   { path: ['network', 'ls'], flags: [], operands: 'none', minOperands: 0, maxOperands: 0 },
-  { path: ['network', 'inspect'], flags: [], operands: 'networks', minOperands: 1 },
+  { path: ['network', 'inspect'], flags: [formatFlag], operands: 'networks', minOperands: 1 },
   { path: ['network', 'connect'], flags: [], operands: 'network+container', minOperands: 2, maxOperands: 2 },
   { path: ['network', 'disconnect'], flags: [], operands: 'network+container', minOperands: 2, maxOperands: 2 },
   { path: ['network', 'rm'], flags: [], operands: 'networks', minOperands: 1 },

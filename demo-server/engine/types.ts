@@ -1,0 +1,65 @@
+/**
+ * The narrow interface between the run manager (demo-server/server/) and the Docker engine
+ * (demo-server/engine/). The server asks to run a step, to reset a demo and for the engine's
+ * status; it never calls dockerode itself.
+ */
+import type { Step } from '../deck/model'
+import type { EngineStatus } from '../protocol'
+
+/** Where a step's terminal bytes go, and where presenter keystrokes come from. */
+export interface StepIO {
+  /** Terminal bytes as shown to the audience (`\r\n` line ends for TTY output). */
+  write: (data: string) => void
+  /** Presenter input for an interactive step; returns the remover. */
+  onInput: (listener: (data: string) => void) => () => void
+  onResize: (listener: (cols: number, rows: number) => void) => () => void
+}
+
+/** Runtime state of one demo between its steps: reset with the demo. */
+export interface DemoSession {
+  /** Captured `$NAME` values, including those of demos this demo `uses`. */
+  variables: Map<string, string>
+  /** Container ids of unnamed containers, by the `step:N` reference the parser gives them. */
+  anonymousContainers: Map<string, string>
+}
+
+export interface StepRunContext {
+  /** Label value that scopes everything to this deck (derived from the deck's path). */
+  deckId: string
+  demoId: string
+  runId: string
+  session: DemoSession
+  /** Host directory that `$(pwd)` names; exists before the step runs. */
+  workdir: string
+  /** Never pull: a missing image is an IMAGE_MISSING error naming the command that prepares it. */
+  offline: boolean
+  /** A presenter terminal is attached: keep `run -it` / `exec -it` / `attach` open until
+   *  cancelled or the process ends. Otherwise an entering step returns once the container runs. */
+  interactive: boolean
+  cols: number
+  rows: number
+  /** Aborted on cancel or timeout: the process inside must really be stopped. */
+  signal: AbortSignal
+}
+
+export interface StepResult {
+  exitCode: number
+  /** Trimmed stdout, kept for `NAME=$(docker ...)` steps. */
+  stdout?: string
+}
+
+export interface RemovedCounts {
+  containers: number
+  networks: number
+  volumes: number
+}
+
+export interface DemoEngine {
+  status: () => Promise<EngineStatus>
+  /** Throws DemoError (protocol.ts) for refusals: IMAGE_MISSING, NAME_CONFLICT, NEEDS_INTERNET,
+   *  UNSUPPORTED_COMMAND, ENGINE_UNAVAILABLE. A command that ran and failed returns its exit code. */
+  runStep: (step: Step, context: StepRunContext, io: StepIO) => Promise<StepResult>
+  /** Removes only objects labelled with this deck (and demo, when given). */
+  reset: (scope: { deckId: string, demoId?: string }) => Promise<RemovedCounts>
+  close: () => Promise<void>
+}
