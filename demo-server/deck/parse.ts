@@ -19,6 +19,8 @@ const markdown = new MarkdownIt({ html: true })
 interface OpenDemo {
   demo: Demo
   lines: SourceLine[]
+  /** Already reported as malformed: "no steps" would only repeat it. */
+  malformed?: boolean
 }
 
 export function parseDeck(source: string, file: string): Deck {
@@ -26,6 +28,8 @@ export function parseDeck(source: string, file: string): Deck {
   const problems: DeckProblem[] = []
   const at = (line: number) => ({ file, line })
   let open: OpenDemo | undefined
+  /** An opening tag too broken to read was reported; its closing tag is not a second problem. */
+  let swallowClose = false
 
   const close = () => {
     if (!open)
@@ -33,7 +37,7 @@ export function parseDeck(source: string, file: string): Deck {
     const { steps, problems: stepProblems } = parseSteps(open.demo.id, open.lines)
     open.demo.steps = steps
     problems.push(...stepProblems)
-    if (steps.length === 0)
+    if (steps.length === 0 && !open.malformed)
       problems.push({ loc: open.demo.loc, message: `demo "${open.demo.id}" has no steps: put a \`\`\`sh fence inside <DockerDemo>, with blank lines around it` })
     demos.push(open.demo)
     open = undefined
@@ -43,7 +47,8 @@ export function parseDeck(source: string, file: string): Deck {
   for (const token of markdown.parse(source, {})) {
     const line = (token.map?.[0] ?? 0) + 1
     if (token.type === 'html_block' || token.type === 'html_inline' || token.type === 'inline') {
-      const content = token.content
+      // Comments may mention <DockerDemo> without being one (speaker notes, fixtures).
+      const content = token.content.replace(/<!--[\s\S]*?-->/g, comment => comment.replace(/[^\n]/g, ' '))
       const openMatch = OPEN_TAG.exec(content)
       if (openMatch) {
         const openLine = line + content.slice(0, openMatch.index).split('\n').length - 1
@@ -52,9 +57,11 @@ export function parseDeck(source: string, file: string): Deck {
           close()
         }
         const demo = readAttributes(openMatch[1], at(openLine), problems)
+        swallowClose = !demo
         if (demo) {
           open = { demo, lines: [] }
-          if (content.includes('```'))
+          open.malformed = content.includes('```')
+          if (open.malformed)
             problems.push({ loc: at(openLine), message: `leave a blank line after <DockerDemo id="${demo.id}"> so that the code fence inside is markdown` })
           if (openMatch[0].endsWith('/>'))
             close()
@@ -63,6 +70,8 @@ export function parseDeck(source: string, file: string): Deck {
       if (CLOSE_TAG.test(content)) {
         if (open)
           close()
+        else if (swallowClose)
+          swallowClose = false
         else if (!openMatch)
           problems.push({ loc: at(line), message: '</DockerDemo> without an opening <DockerDemo id="...">' })
       }

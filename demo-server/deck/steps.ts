@@ -195,6 +195,10 @@ export function parseSteps(demoId: string, lines: SourceLine[], firstIndex = 1):
       current = entersContainer
       steps.push({ ...base, target: { kind: 'docker' }, command, prompt: '$ ', capture, ...(entersContainer !== undefined ? { entersContainer } : {}) })
     }
+    else if (options.shownOnly) {
+      // Never run, so it may be any command (e.g. one for the presenter's own Mac).
+      steps.push({ ...base, target: { kind: 'host' }, command: code, prompt: '$ ' })
+    }
     else {
       problems.push({ loc, message: `cannot tell where "${code}" runs: start a step with "docker", "NAME=$(docker ...)", "host$ " or a container prompt like "/ # "` })
     }

@@ -44,8 +44,9 @@ export function parseDockerArgv(argv: string[]): ParsedCommand {
     throw new CommandLineError('docker needs a subcommand')
   const found = findCommand(argv)
   if (!found) {
-    const words = argv.slice(0, 2).filter(w => !w.startsWith('-')).join(' ')
-    throw new CommandLineError(`unknown docker subcommand "${words}"`)
+    const groups = ['container', 'image', 'network', 'volume', 'system']
+    const words = argv.slice(0, groups.includes(argv[0]) ? 2 : 1).join(' ')
+    throw new CommandLineError(`unknown docker subcommand "${words}" (supported: see docs/demo-format.md)`)
   }
   const { spec, consumed } = found
   const name = spec.path.join(' ')

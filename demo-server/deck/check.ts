@@ -1,0 +1,227 @@
+/**
+ * The deck check: everything `npm run check` reports, found without an engine. It parses each
+ * docker step with the same table the server runs from, so a flag the server cannot run, a
+ * broken quote or a dangling reference is caught before the talk. Pure.
+ */
+import type { Deck, DeckProblem, Demo, Step } from './model'
+import { BUILTIN_NETWORKS } from '../docker-cli/commands'
+import type { ParsedCommand } from '../docker-cli/parse-argv'
+import { CommandLineError, flagValues, parseDockerArgv } from '../docker-cli/parse-argv'
+import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts'
+import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize'
+
+type Kind = 'container' | 'network' | 'volume' | 'variable'
+
+/** What exists while a demo's steps are read in order: name -> the line that made it. */
+class Scope {
+  private readonly objects = new Map<string, number>()
+
+  constructor(parent?: Scope) {
+    if (parent)
+      for (const [key, line] of parent.objects) this.objects.set(key, line)
+  }
+
+  has(kind: Kind, name: string): boolean {
+    return this.objects.has(`${kind}:${name}`)
+  }
+
+  lineOf(kind: Kind, name: string): number | undefined {
+    return this.objects.get(`${kind}:${name}`)
+  }
+
+  add(kind: Kind, name: string, line: number): void {
+    this.objects.set(`${kind}:${name}`, line)
+  }
+
+  delete(kind: Kind, name: string): void {
+    this.objects.delete(`${kind}:${name}`)
+  }
+
+  absorb(other: Scope): void {
+    for (const [key, line] of other.objects) this.objects.set(key, line)
+  }
+}
+
+const PLACEHOLDER_PWD = '/$(pwd)'
+
+export function checkDeck(deck: Deck): DeckProblem[] {
+  const problems: DeckProblem[] = [...deck.problems]
+  const scopes = new Map<string, Scope>()
+  const seen = new Map<string, Demo>()
+
+  for (const demo of deck.demos) {
+    const earlier = seen.get(demo.id)
+    if (earlier) {
+      problems.push({ loc: demo.loc, message: `duplicate demo id "${demo.id}" (first used on line ${earlier.loc.line}); ids must be unique` })
+      continue
+    }
+    seen.set(demo.id, demo)
+    const scope = new Scope()
+    for (const used of demo.uses) {
+      const usedScope = scopes.get(used)
+      if (!usedScope)
+        problems.push({ loc: demo.loc, message: `demo "${demo.id}" uses "${used}", which is not an earlier demo in this deck` })
+      else
+        scope.absorb(usedScope)
+    }
+    for (const step of demo.steps)
+      problems.push(...checkStep(step, scope))
+    scopes.set(demo.id, scope)
+  }
+  return problems.sort((a, b) => a.loc.line - b.loc.line)
+}
+
+function checkStep(step: Step, scope: Scope): DeckProblem[] {
+  const problems: DeckProblem[] = []
+  const report = (message: string) => problems.push({ loc: step.loc, message })
+
+  if (step.target.kind !== 'docker') {
+    try {
+      checkQuotes(step.command)
+    }
+    catch (error) {
+      report((error as Error).message)
+    }
+    if (step.target.kind === 'container') {
+      const container = step.target.container
+      if (container.startsWith('$') && !scope.has('variable', container.slice(1)))
+        report(`${container} is not set by an earlier step of this demo`)
+      else
+        requireContainer(container, scope, report)
+    }
+    return problems
+  }
+
+  const missingVariables: string[] = []
+  let argv: string[]
+  try {
+    argv = tokenize(step.command, {
+      variable: (name) => {
+        if (!scope.has('variable', name))
+          missingVariables.push(name)
+        return `$${name}`
+      },
+      pwd: () => PLACEHOLDER_PWD,
+    })
+  }
+  catch (error) {
+    if (error instanceof TokenizeError) {
+      report(error.message)
+      return problems
+    }
+    throw error
+  }
+  for (const name of missingVariables)
+    report(`$${name} is not set by an earlier step of this demo (write ${name}=$(docker ...) first)`)
+
+  let command: ParsedCommand
+  try {
+    command = parseDockerArgv(argv.slice(1))
+  }
+  catch (error) {
+    if (error instanceof CommandLineError) {
+      report(error.message)
+      return problems
+    }
+    throw error
+  }
+  if (step.options.shownOnly)
+    return problems // shown, never run: its objects do not exist for later steps
+  checkReferences(command, step, scope, report)
+  return problems
+}
+
+function requireContainer(name: string, scope: Scope, report: (message: string) => void): void {
+  // `$VAR` names were checked when the line was tokenized.
+  if (name.startsWith('step:') || name.startsWith('$') || scope.has('container', name))
+    return
+  report(`container "${name}" is not created by an earlier step of this demo (docker run --name ${name} ...), nor by a demo it uses`)
+}
+
+function requireNetwork(name: string, scope: Scope, report: (message: string) => void): void {
+  if ((BUILTIN_NETWORKS as readonly string[]).includes(name) || name.startsWith('container:') || scope.has('network', name))
+    return
+  report(`network "${name}" is not created by an earlier step of this demo (docker network create ${name})`)
+}
+
+function requireVolume(name: string, scope: Scope, report: (message: string) => void): void {
+  if (!scope.has('volume', name))
+    report(`volume "${name}" is not created by an earlier step of this demo (docker volume create ${name})`)
+}
+
+function checkReferences(command: ParsedCommand, step: Step, scope: Scope, report: (message: string) => void): void {
+  const line = step.loc.line
+  const ops = command.operands
+  switch (command.name) {
+    case 'run': {
+      for (const network of flagValues(command, '--network')) requireNetwork(network, scope, report)
+      for (const source of flagValues(command, '--volumes-from')) requireContainer(source.split(':')[0], scope, report)
+      try {
+        const mounts = [...flagValues(command, '--mount').map(parseMountFlag), ...flagValues(command, '--volume').map(parseVolumeFlag)]
+        for (const mount of mounts) {
+          if (mount.type === 'volume' && mount.source)
+            scope.add('volume', mount.source, line)
+        }
+      }
+      catch (error) {
+        report((error as Error).message)
+      }
+      const name = flagValues(command, '--name').at(-1)
+      if (name) {
+        const madeOn = scope.lineOf('container', name)
+        if (madeOn !== undefined && !command.flags.has('--rm'))
+          report(`container name "${name}" is already used by line ${madeOn}; remove it first (docker rm -f ${name})`)
+        if (!command.flags.has('--rm'))
+          scope.add('container', name, line)
+      }
+      break
+    }
+    case 'exec':
+      requireContainer(ops[0], scope, report)
+      break
+    case 'attach': case 'diff': case 'logs': case 'start': case 'stop': case 'restart': case 'kill': case 'container inspect':
+      for (const name of ops) requireContainer(name, scope, report)
+      break
+    case 'rm':
+      for (const name of ops) {
+        requireContainer(name, scope, report)
+        scope.delete('container', name)
+      }
+      break
+    case 'network create':
+      if (scope.has('network', ops[0]))
+        report(`network "${ops[0]}" already exists (line ${scope.lineOf('network', ops[0])})`)
+      scope.add('network', ops[0], line)
+      break
+    case 'network inspect':
+      for (const name of ops) requireNetwork(name, scope, report)
+      break
+    case 'network rm':
+      for (const name of ops) {
+        requireNetwork(name, scope, report)
+        scope.delete('network', name)
+      }
+      break
+    case 'network connect': case 'network disconnect':
+      requireNetwork(ops[0], scope, report)
+      requireContainer(ops[1], scope, report)
+      break
+    case 'volume create':
+      if (ops[0])
+        scope.add('volume', ops[0], line)
+      break
+    case 'volume inspect':
+      for (const name of ops) requireVolume(name, scope, report)
+      break
+    case 'volume rm':
+      for (const name of ops) {
+        requireVolume(name, scope, report)
+        scope.delete('volume', name)
+      }
+      break
+  }
+  if (step.capture)
+    scope.add('variable', step.capture, line)
+  if (step.capture && command.name === 'run')
+    scope.add('container', `$${step.capture}`, line)
+}
