@@ -63,7 +63,7 @@ export function parseMountFlag(value: string): MountSpec {
 export function parseVolumeFlag(value: string): MountSpec {
   const parts = value.split(':')
   if (parts.length === 1)
-    return { type: 'volume', target: parts[0], readOnly: false, volumeOptions: {} }
+    return { type: 'volume', source: undefined, target: parts[0], readOnly: false, volumeOptions: {} }
   const [source, target, mode] = parts
   if (!target || parts.length > 3)
     throw new CommandLineError(`-v "${value}" must be SOURCE:TARGET[:ro]`)
