@@ -9,8 +9,8 @@
 # - Adds the local registry (127.0.0.1:5000, see registry.sh) as a registry mirror in
 #   /etc/docker/daemon.json, merging into an existing file rather than replacing it.
 # - With --pin-hosts, or when CI=true, pins the public registries' host names to 127.0.0.1 in
-#   /etc/hosts, so that an image missing from the mirror fails fast instead of leaving the
-#   machine. dockerd-stop.sh removes exactly those lines.
+#   /etc/hosts (pin-registry-hosts.sh), so that an image missing from the mirror fails fast
+#   instead of leaving the machine. dockerd-stop.sh removes exactly those lines.
 # Records what it started in $DEMO_CI_STATE_DIR for dockerd-stop.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -19,9 +19,6 @@ PIDFILE=/var/run/docker.pid
 DAEMON_JSON=/etc/docker/daemon.json
 MIRROR="http://$DEMO_REGISTRY_ADDR"
 LOGFILE=$DEMO_CI_STATE_DIR/dockerd.log
-PINNED_HOSTS=(registry-1.docker.io index.docker.io auth.docker.io
-  production.cloudflare.docker.com docker.io registry.docker.io gcr.io quay.io)
-HOSTS_MARK='# docker-demo-ci: public registry pinned offline'
 
 pin_hosts=false
 [ "${CI:-}" = true ] && pin_hosts=true
@@ -34,17 +31,6 @@ for arg in "$@"; do
 done
 
 mkdir -p "$DEMO_CI_STATE_DIR"
-
-pin_registry_hosts() {
-  if grep -qF "$HOSTS_MARK" /etc/hosts; then
-    log "/etc/hosts already pins the public registries"
-    return 0
-  fi
-  # Append in place: /etc/hosts is often a bind mount that cannot be replaced by rename.
-  printf '127.0.0.1 %s %s\n' "${PINNED_HOSTS[*]}" "$HOSTS_MARK" >> /etc/hosts
-  touch "$DEMO_CI_STATE_DIR/pinned-hosts"
-  log "pinned ${PINNED_HOSTS[*]} to 127.0.0.1 in /etc/hosts"
-}
 
 # Adds our mirror to daemon.json. Creates the file if there is none; merges into a valid one;
 # leaves an unreadable one alone (with a warning) rather than clobbering someone's settings.
@@ -91,7 +77,7 @@ warn_without_mirror() {
   esac
 }
 
-$pin_hosts && pin_registry_hosts
+$pin_hosts && bash "$(dirname "$0")/pin-registry-hosts.sh"
 
 if docker_answers; then
   log "Docker engine already answers ($(docker info --format '{{.ServerVersion}}' 2>/dev/null)); not starting one"
