@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { protocolUrl } from '../../components/demo-client'
+import { ansiToText } from '../../components/ansi'
+import { ended, output, started, status } from './fixtures'
+import { fakeServer } from './fake-server'
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('demo client', () => {
+  it('builds the socket url from the page origin', () => {
+    expect(protocolUrl({ protocol: 'http:', host: 'localhost:3030' })).toBe('ws://localhost:3030/__docker-demo')
+    expect(protocolUrl({ protocol: 'https:', host: 'deck.example' })).toBe('wss://deck.example/__docker-demo')
+  })
+
+  it('connects once for many subscribers and unsubscribes when the last one leaves', () => {
+    const server = fakeServer()
+    const a = server.client.subscribe('hello')
+    const b = server.client.subscribe('hello')
+    server.client.subscribe('other')
+    expect(server.sockets).toHaveLength(1)
+    server.socket.accept()
+    expect(server.socket.sent).toEqual([{ type: 'subscribe', demoId: 'hello' }, { type: 'subscribe', demoId: 'other' }])
+    a()
+    a() // twice is safe
+    expect(server.socket.sent).toHaveLength(2)
+    b()
+    expect(server.socket.sent.at(-1)).toEqual({ type: 'unsubscribe', demoId: 'hello' })
+    server.client.dispose()
+  })
+
+  it('becomes a controller with a token and sends it with each control', async () => {
+    const server = fakeServer('secret')
+    server.client.subscribe('hello')
+    server.socket.accept()
+    await vi.runAllTimersAsync()
+    expect(server.client.state.role).toBe('controller')
+    expect(server.client.run('hello')).toBe(true)
+    expect(server.client.run('hello', 2)).toBe(true)
+    server.client.cancel('hello')
+    server.client.reset('hello')
+    expect(server.socket.sent.slice(1)).toEqual([
+      { type: 'run', token: 'secret', demoId: 'hello' },
+      { type: 'run', token: 'secret', demoId: 'hello', step: 2 },
+      { type: 'cancel', token: 'secret', demoId: 'hello' },
+      { type: 'reset', token: 'secret', demoId: 'hello' },
+    ])
+    server.client.dispose()
+  })
+
+  it('is a viewer when the token is refused (403) or the endpoint is not there', async () => {
+    for (const answer of [403, 'down'] as const) {
+      const server = fakeServer(answer)
+      server.client.subscribe('hello')
+      server.socket.accept()
+      await vi.runAllTimersAsync()
+      expect(server.client.state.role).toBe('viewer')
+      expect(server.client.run('hello')).toBe(false)
+      expect(server.socket.sent).toEqual([{ type: 'subscribe', demoId: 'hello' }])
+      expect(server.client.state.demos.hello.errors[0].code).toBe('UNAUTHORIZED')
+      server.client.dispose()
+    }
+  })
+
+  it('reports the server unavailable, retries with growing delays, and resubscribes on reconnect', async () => {
+    const server = fakeServer()
+    server.client.subscribe('hello')
+    server.socket.refuse()
+    expect(server.client.state.connection).toBe('unavailable')
+    await vi.advanceTimersByTimeAsync(100)
+    expect(server.sockets).toHaveLength(2)
+    server.socket.refuse()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(server.sockets).toHaveLength(2) // second delay is 200 ms
+    await vi.advanceTimersByTimeAsync(100)
+    expect(server.sockets).toHaveLength(3)
+    server.socket.accept()
+    expect(server.client.state.connection).toBe('open')
+    expect(server.socket.sent).toEqual([{ type: 'subscribe', demoId: 'hello' }])
+
+    // A dropped connection: state survives until the new snapshot replaces it.
+    server.socket.push(status())
+    server.socket.push({ type: 'snapshot', demoId: 'hello', runs: [] })
+    server.socket.push(started('r1', 1))
+    server.socket.push(output('r1', 'hel'))
+    server.socket.refuse()
+    await vi.advanceTimersByTimeAsync(100) // delay was reset by the successful open
+    server.socket.accept()
+    expect(server.client.state.demos.hello.synced).toBe(false)
+    server.socket.push({ type: 'snapshot', demoId: 'hello', runs: [{ started: started('r1', 1), events: [[0, 'o', 'hello\n']], ended: ended('r1', 1, 'ok') }] })
+    const run = server.client.state.demos.hello.runs[0]
+    expect(ansiToText(run.events.map(e => e[2]))).toBe('hello')
+    expect(server.tokenRequests).toBe(2) // fetched again: a restarted server has a new token
+    server.client.dispose()
+  })
+
+  it('refuses controls while disconnected, with a coded error rather than a throw', async () => {
+    const server = fakeServer()
+    server.client.subscribe('hello')
+    server.socket.accept()
+    await vi.runAllTimersAsync()
+    server.socket.refuse()
+    expect(server.client.run('hello')).toBe(false)
+    expect(server.client.state.demos.hello.errors.at(-1)?.code).toBe('ENGINE_UNAVAILABLE')
+    server.client.dispose()
+  })
+
+  it('ignores frames that are not typed JSON messages', () => {
+    const server = fakeServer()
+    server.client.subscribe('hello')
+    server.socket.accept()
+    server.socket.onmessage?.({ data: 'not json' })
+    server.socket.onmessage?.({ data: '[1,2]' })
+    server.socket.onmessage?.({ data: new ArrayBuffer(2) })
+    expect(server.client.state.status).toBeUndefined()
+    server.client.dispose()
+  })
+
+  it('stops retrying once disposed', async () => {
+    const server = fakeServer()
+    server.client.subscribe('hello')
+    server.socket.refuse()
+    server.client.dispose()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(server.sockets).toHaveLength(1)
+  })
+})
