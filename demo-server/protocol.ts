@@ -14,6 +14,9 @@ export const TOKEN_PATH = '/__docker-demo/token'
 export const PROTOCOL_VERSION = 1
 /** Frames above this size are refused (code TOO_LARGE); terminal input is the largest we expect. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
+/** WebSocket close code for a frame above MAX_MESSAGE_BYTES. The socket library closes such a
+ *  connection before any reply can be sent, so clients read this close code as TOO_LARGE. */
+export const CLOSE_TOO_LARGE = 1009
 
 // ---------------------------------------------------------------------------------------------
 // asciicast v2
@@ -105,6 +108,8 @@ export interface EngineStatus {
 
 export interface StepSummary {
   index: number
+  /** 1-based line of the step in the deck file (DemoSummary.file). */
+  line?: number
   command: string
   prompt: string
   target: 'docker' | 'host' | 'container'

@@ -1,0 +1,130 @@
+/**
+ * Who may talk to the demo server. Same origin only: the page must come from the host and port
+ * this server is reached on, and that host must be one the listening address really answers
+ * to (a DNS-rebound name is not). The token goes only to the presenter's own browser: loopback,
+ * same-origin. Pure functions over request headers, plus the address lookup.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { isIP } from 'node:net'
+import os from 'node:os'
+
+export interface OriginPolicy {
+  /** `host:port` values (lowercase; IPv6 in brackets) this server may be reached as. */
+  allowedHosts: () => Set<string>
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
+
+/**
+ * @param address the listening address (`server.address()`), read at each request because Vite
+ *   picks its port late and moves to the next one when the first is taken.
+ * @param extraHosts further `host` or `host:port` names a deliberate setup is reached by.
+ */
+export function createOriginPolicy(address: () => AddressInfo | string | null, extraHosts: string[] = []): OriginPolicy {
+  return {
+    allowedHosts: () => {
+      const info = address()
+      const hosts = new Set<string>()
+      if (info === null || typeof info === 'string')
+        return hosts // a pipe: no browser reaches it
+      const port = info.port
+      const names = new Set<string>()
+      if (isWildcard(info.address)) {
+        LOOPBACK_NAMES.forEach(name => names.add(name))
+        names.add(os.hostname().toLowerCase())
+        for (const list of Object.values(os.networkInterfaces())) {
+          for (const entry of list ?? [])
+            names.add(hostLiteral(entry.address))
+        }
+      }
+      else if (isLoopback(info.address)) {
+        LOOPBACK_NAMES.forEach(name => names.add(name))
+      }
+      else {
+        names.add(hostLiteral(info.address))
+      }
+      for (const name of names)
+        hosts.add(`${name}:${port}`)
+      for (const extra of extraHosts)
+        hosts.add(extra.includes(':') && !extra.startsWith('[') && isIP(extra) !== 6 ? extra.toLowerCase() : `${hostLiteral(extra.toLowerCase())}:${port}`)
+      return hosts
+    },
+  }
+}
+
+/** `Host` header with the default port spelled out, lowercase. */
+export function normalizeHost(host: string | undefined, defaultPort = 80): string | undefined {
+  if (!host)
+    return undefined
+  const lower = host.trim().toLowerCase()
+  return /:\d+$/.test(lower) && !/^\[[^\]]*\]$/.test(lower) ? lower : `${lower}:${defaultPort}`
+}
+
+/** Why a WebSocket upgrade is refused, or undefined when it comes from the deck's own origin. */
+export function refuseUpgrade(req: IncomingMessage, policy: OriginPolicy): string | undefined {
+  const host = normalizeHost(req.headers.host)
+  if (!host || !policy.allowedHosts().has(host))
+    return `the Host "${req.headers.host ?? ''}" is not an address this demo server listens on`
+  const origin = req.headers.origin
+  if (!origin)
+    return 'no Origin header: open the deck in a browser, or send the Origin of the deck (the CLI does)'
+  if (!sameOrigin(origin, host))
+    return `the Origin "${origin}" is not the deck's own origin (http://${req.headers.host})`
+  return undefined
+}
+
+/** Why the token is refused, or undefined for the presenter's own browser. */
+export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy): string | undefined {
+  if (!isLoopback(req.socket.remoteAddress))
+    return `the token is only given to a browser on this machine (the request came from ${req.socket.remoteAddress ?? 'an unknown address'}); other windows may watch`
+  const host = normalizeHost(req.headers.host)
+  if (!host || !policy.allowedHosts().has(host))
+    return `the Host "${req.headers.host ?? ''}" is not an address this demo server listens on`
+  const site = req.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'same-origin')
+    return `the request is "${site}", not same-origin`
+  const origin = req.headers.origin
+  if (origin !== undefined && !sameOrigin(origin, host))
+    return `the Origin "${origin}" is not the deck's own origin`
+  return undefined
+}
+
+function sameOrigin(origin: string, normalizedHost: string): boolean {
+  let url: URL
+  try {
+    url = new URL(origin)
+  }
+  catch {
+    return false
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return false
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  return `${url.hostname.toLowerCase()}:${port}` === normalizedHost
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address)
+    return false
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address
+  return plain === '::1' || /^127\.\d+\.\d+\.\d+$/.test(plain)
+}
+
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address === '::0'
+}
+
+function hostLiteral(address: string): string {
+  return isIP(address) === 6 ? `[${address}]` : address
+}
+
+/** The path of a request URL, without its query. */
+export function pathOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url, 'http://localhost').pathname : undefined
+  }
+  catch {
+    return undefined
+  }
+}

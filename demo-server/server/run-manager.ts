@@ -1,0 +1,551 @@
+/**
+ * The single authority for runs: which step of which demo runs now, what it printed, how it
+ * ended. No sockets here: the socket layer (socket.ts) feeds requests in and routes the events
+ * this emits to the windows that watch a demo.
+ *
+ * A run is one execution of one step. A sequence is what one `run` request starts: the steps
+ * of the `uses` dependencies that have not completed yet, then the requested step (or every
+ * step of the demo), stopping at the first unexpected failure.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Deck, Demo, Step } from '../deck/model'
+import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model'
+import type { DemoEngine, DemoSession, StepIO, StepResult } from '../engine/types'
+import type {
+  AsciicastOutputEvent,
+  ErrorPayload,
+  OutputMessage,
+  ResetDoneMessage,
+  RunEndedMessage,
+  RunOutcome,
+  RunRecord,
+  RunStartedMessage,
+  SnapshotMessage,
+} from '../protocol'
+import { DemoError, toErrorPayload } from '../protocol'
+
+export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
+
+/** Outcomes after which a sequence goes on with its next step. */
+export const ACCEPTABLE_OUTCOMES: ReadonlySet<RunOutcome> = new Set(['ok', 'expected-failure', 'skipped'])
+
+export const DEFAULT_MAX_CONCURRENT_RUNS = 4
+export const DEFAULT_COLS = 80
+export const DEFAULT_ROWS = 24
+
+export interface RunManagerOptions {
+  engine: DemoEngine
+  /** The current deck; read at each request, so a reloaded deck applies to the next run. */
+  deck: () => Deck
+  deckId: string
+  workdir: string
+  offline: boolean
+  /** Sequences running at once across all demos. */
+  maxConcurrentRuns?: number
+  /** How long a cancelled or timed-out step may take to stop before its run is ended anyway. */
+  stopGraceMs?: number
+  /** Output kept per run for late joiners; live viewers get everything. */
+  maxHistoryBytesPerRun?: number
+  /** Injectable clocks: monotonic milliseconds (event times) and wall-clock milliseconds. */
+  monotonicMs?: () => number
+  wallClockMs?: () => number
+  log?: (line: string) => void
+}
+
+export interface RunOptions {
+  /** 1-based; omitted runs every step of the demo in order. */
+  step?: number
+  interactive?: boolean
+  cols?: number
+  rows?: number
+}
+
+export interface StartedSequence {
+  /** Demos this sequence emits runs for: not-yet-completed dependencies first, then the demo. */
+  demos: string[]
+  /** Every run's end, in order, once the sequence stops. Never rejects. */
+  done: Promise<RunEndedMessage[]>
+}
+
+interface DemoState {
+  session: DemoSession
+  history: RunRecord[]
+  /** Its last step ended acceptably since the last reset: `uses` need not run it again. */
+  completed: boolean
+  sequence?: ActiveSequence
+  resetting: boolean
+}
+
+interface ActiveSequence {
+  controller: AbortController
+  demos: string[]
+  done: Promise<RunEndedMessage[]>
+}
+
+interface ActiveRun {
+  demoId: string
+  interactive: boolean
+  sequence: ActiveSequence
+  inputListeners: Set<(data: string) => void>
+  resizeListeners: Set<(cols: number, rows: number) => void>
+}
+
+interface PlannedPart {
+  demo: Demo
+  steps: Step[]
+}
+
+/** Why a run was stopped: the abort reason handed to the engine. */
+export class StopReason extends Error {
+  constructor(readonly outcome: 'cancelled' | 'timeout', message: string) {
+    super(message)
+    this.name = 'StopReason'
+  }
+}
+
+const HISTORY_TRUNCATED = '\r\n[docker-demo: the rest of this output was not kept for late joiners]\r\n'
+const MAX_MATCH_BYTES = 4 * 1024 * 1024
+
+export class RunManager {
+  readonly #options: Required<Omit<RunManagerOptions, 'log'>> & { log: (line: string) => void }
+  readonly #demos = new Map<string, DemoState>()
+  readonly #runs = new Map<string, ActiveRun>()
+  readonly #sequences = new Set<ActiveSequence>()
+  readonly #listeners = new Set<(event: RunEvent) => void>()
+  #closed = false
+
+  constructor(options: RunManagerOptions) {
+    this.#options = {
+      maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS,
+      stopGraceMs: 10_000,
+      maxHistoryBytesPerRun: 4 * 1024 * 1024,
+      monotonicMs: () => performance.now(),
+      wallClockMs: () => Date.now(),
+      log: () => {},
+      ...options,
+    }
+  }
+
+  onEvent(listener: (event: RunEvent) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** Validates, then starts the sequence on the next microtask so that the caller can route
+   *  its events (subscribe the requester) before the first one is emitted. Throws DemoError:
+   *  UNKNOWN_DEMO, UNKNOWN_STEP, BUSY, TOO_MANY_RUNS. */
+  run(demoId: string, options: RunOptions = {}): StartedSequence {
+    if (this.#closed)
+      throw new DemoError('INTERNAL', 'The demo server is shutting down.')
+    const deck = this.#options.deck()
+    const demo = findDemo(deck, demoId)
+    if (options.step !== undefined && (options.step < 1 || options.step > demo.steps.length)) {
+      throw new DemoError('UNKNOWN_STEP', `Demo "${demo.id}" (${demo.loc.file}:${demo.loc.line}) has ${demo.steps.length} step${demo.steps.length === 1 ? '' : 's'}; there is no step ${options.step}.`)
+    }
+    if (demo.steps.length === 0)
+      throw new DemoError('UNKNOWN_STEP', `Demo "${demo.id}" (${demo.loc.file}:${demo.loc.line}) has no steps: put a \`\`\`sh fence inside its <DockerDemo>.`)
+    const plan = this.#plan(deck, demo, options.step)
+    const demos = plan.map(part => part.demo.id)
+    for (const id of demos) {
+      const state = this.#state(id)
+      if (state.sequence || state.resetting) {
+        const what = id === demo.id ? `Demo "${id}"` : `Demo "${demo.id}" uses "${id}", which`
+        throw new DemoError('BUSY', `${what} is ${state.resetting ? 'being reset' : 'running a step'}; wait for it to end or cancel it.`)
+      }
+    }
+    if (this.#sequences.size >= this.#options.maxConcurrentRuns)
+      throw new DemoError('TOO_MANY_RUNS', `${this.#sequences.size} demos are running already (at most ${this.#options.maxConcurrentRuns} at once); wait for one to end or cancel it.`)
+
+    const sequence: ActiveSequence = { controller: new AbortController(), demos, done: undefined as never }
+    this.#sequences.add(sequence)
+    for (const id of demos)
+      this.#state(id).sequence = sequence
+    sequence.done = Promise.resolve()
+      .then(() => this.#runSequence(plan, sequence, options))
+      .finally(() => {
+        this.#sequences.delete(sequence)
+        for (const id of demos) {
+          const state = this.#demos.get(id)
+          if (state?.sequence === sequence)
+            state.sequence = undefined
+        }
+      })
+    return { demos, done: sequence.done }
+  }
+
+  /** Stops the demo's sequence; the engine must really stop the process. */
+  cancel(demoId: string): Promise<RunEndedMessage[]> {
+    const sequence = this.#demos.get(demoId)?.sequence
+    if (!sequence)
+      throw new DemoError('UNKNOWN_RUN', `Demo "${demoId}" has no run in progress; nothing to cancel.`)
+    sequence.controller.abort(new StopReason('cancelled', `cancelled by the presenter`))
+    return sequence.done
+  }
+
+  /** Cancels the sequences that hold an interactive run: nobody is left to type into them. */
+  cancelInteractive(reason: string): void {
+    for (const run of this.#runs.values()) {
+      if (run.interactive)
+        run.sequence.controller.abort(new StopReason('cancelled', reason))
+    }
+  }
+
+  input(runId: string, data: string): void {
+    const run = this.#interactiveRun(runId)
+    for (const listener of run.inputListeners)
+      listener(data)
+  }
+
+  resize(runId: string, cols: number, rows: number): void {
+    const run = this.#interactiveRun(runId)
+    for (const listener of run.resizeListeners)
+      listener(cols, rows)
+  }
+
+  /** Removes what the demo (or, without an id, the whole deck) created; cancels its runs first. */
+  async reset(demoId?: string): Promise<ResetDoneMessage> {
+    if (demoId === undefined) {
+      const running = [...this.#sequences]
+      for (const sequence of running)
+        sequence.controller.abort(new StopReason('cancelled', 'the deck is being reset'))
+      await Promise.all(running.map(sequence => sequence.done))
+      const removed = await this.#options.engine.reset({ deckId: this.#options.deckId })
+      this.#demos.clear()
+      const message: ResetDoneMessage = { type: 'reset-done', removed }
+      this.#emit(message)
+      return message
+    }
+    findDemo(this.#options.deck(), demoId)
+    const state = this.#state(demoId)
+    if (state.resetting)
+      throw new DemoError('BUSY', `Demo "${demoId}" is being reset already.`)
+    state.resetting = true
+    try {
+      if (state.sequence) {
+        state.sequence.controller.abort(new StopReason('cancelled', `demo "${demoId}" is being reset`))
+        await state.sequence.done
+      }
+      return await this.#resetDemo(demoId)
+    }
+    finally {
+      state.resetting = false
+    }
+  }
+
+  /** The demo's runs since its last reset, for a window that starts watching. */
+  snapshot(demoId: string): SnapshotMessage {
+    return { type: 'snapshot', demoId, runs: this.#demos.get(demoId)?.history ?? [] }
+  }
+
+  isRunning(demoId: string): boolean {
+    return this.#demos.get(demoId)?.sequence !== undefined
+  }
+
+  get activeRunCount(): number {
+    return this.#runs.size
+  }
+
+  /** Cancels every sequence and waits for them; safe to call twice. */
+  async close(): Promise<void> {
+    this.#closed = true
+    const running = [...this.#sequences]
+    for (const sequence of running)
+      sequence.controller.abort(new StopReason('cancelled', 'the demo server is shutting down'))
+    await Promise.all(running.map(sequence => sequence.done))
+    this.#listeners.clear()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #state(demoId: string): DemoState {
+    let state = this.#demos.get(demoId)
+    if (!state) {
+      state = { session: newSession(), history: [], completed: false, resetting: false }
+      this.#demos.set(demoId, state)
+    }
+    return state
+  }
+
+  #emit(event: RunEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      }
+      catch (error) {
+        this.#options.log(`event listener failed: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+  }
+
+  #interactiveRun(runId: string): ActiveRun {
+    const run = this.#runs.get(runId)
+    if (!run)
+      throw new DemoError('UNKNOWN_RUN', `Run ${runId} is not running (it ended, or never started).`)
+    if (!run.interactive)
+      throw new DemoError('BAD_MESSAGE', `Run ${runId} (demo "${run.demoId}") has no terminal to type into: run the step with "interactive": true.`)
+    return run
+  }
+
+  /** Dependencies (depth first, each once) that have not completed, then the demo itself. */
+  #plan(deck: Deck, demo: Demo, step: number | undefined): PlannedPart[] {
+    const parts: PlannedPart[] = []
+    const seen = new Set<string>([demo.id])
+    const visit = (from: Demo) => {
+      for (const id of from.uses) {
+        if (seen.has(id))
+          continue
+        seen.add(id)
+        const dependency = deck.demos.find(d => d.id === id)
+        if (!dependency)
+          throw new DemoError('UNKNOWN_DEMO', `Demo "${from.id}" (${from.loc.file}:${from.loc.line}) uses "${id}", which is not in ${deck.file}: fix its uses="...".`)
+        if (this.#demos.get(id)?.completed)
+          continue
+        visit(dependency)
+        parts.push({ demo: dependency, steps: dependency.steps })
+      }
+    }
+    visit(demo)
+    parts.push({ demo, steps: step === undefined ? demo.steps : [demo.steps[step - 1]] })
+    return parts
+  }
+
+  async #runSequence(plan: PlannedPart[], sequence: ActiveSequence, options: RunOptions): Promise<RunEndedMessage[]> {
+    const ended: RunEndedMessage[] = []
+    for (const { demo, steps } of plan) {
+      if (sequence.controller.signal.aborted)
+        return ended
+      // Running from step 1 again starts clean: what the demo made before would collide.
+      if (steps[0].index === 1) {
+        try {
+          await this.#resetDemo(demo.id)
+        }
+        catch (error) {
+          ended.push(this.#failBeforeStart(demo, steps[0], options, error))
+          return ended
+        }
+      }
+      for (const step of steps) {
+        if (sequence.controller.signal.aborted)
+          return ended
+        const end = await this.#runStep(demo, step, sequence, options)
+        ended.push(end)
+        if (!ACCEPTABLE_OUTCOMES.has(end.outcome))
+          return ended
+        if (step.index === demo.steps.length)
+          this.#state(demo.id).completed = true
+      }
+    }
+    return ended
+  }
+
+  async #resetDemo(demoId: string): Promise<ResetDoneMessage> {
+    const removed = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
+    const state = this.#state(demoId)
+    state.session = newSession()
+    state.history = []
+    state.completed = false
+    const message: ResetDoneMessage = { type: 'reset-done', demoId, removed }
+    this.#emit(message)
+    return message
+  }
+
+  #startRecord(demo: Demo, step: Step, interactive: boolean, options: RunOptions): RunRecord {
+    const started: RunStartedMessage = {
+      type: 'run-started',
+      runId: randomUUID(),
+      demoId: demo.id,
+      step: step.index,
+      command: displayCommand(step),
+      prompt: step.prompt,
+      interactive,
+      header: {
+        version: 2,
+        width: options.cols ?? DEFAULT_COLS,
+        height: options.rows ?? DEFAULT_ROWS,
+        timestamp: Math.floor(this.#options.wallClockMs() / 1000),
+        title: `${demo.id} step ${step.index}`,
+      },
+    }
+    const record: RunRecord = { started, events: [] }
+    this.#state(demo.id).history.push(record)
+    this.#emit(started)
+    return record
+  }
+
+  #end(record: RunRecord, outcome: RunOutcome, exitCode: number | null, error?: ErrorPayload): RunEndedMessage {
+    const { runId, demoId, step } = record.started
+    const ended: RunEndedMessage = { type: 'run-ended', runId, demoId, step, outcome, exitCode, ...(error ? { error } : {}) }
+    record.ended = ended
+    this.#emit(ended)
+    return ended
+  }
+
+  #failBeforeStart(demo: Demo, step: Step, options: RunOptions, error: unknown): RunEndedMessage {
+    const record = this.#startRecord(demo, step, false, options)
+    return this.#end(record, 'error', null, toErrorPayload(error))
+  }
+
+  async #runStep(demo: Demo, step: Step, sequence: ActiveSequence, options: RunOptions): Promise<RunEndedMessage> {
+    const interactive = options.interactive === true && step.entersContainer !== undefined
+    const record = this.#startRecord(demo, step, interactive, options)
+    const { runId } = record.started
+    const startedAt = this.#options.monotonicMs()
+    let kept = 0
+    let matchable = ''
+    const write = (data: string) => {
+      if (data.length === 0)
+        return
+      const seconds = Math.round((this.#options.monotonicMs() - startedAt) * 1000) / 1e6
+      const event: AsciicastOutputEvent = [Math.max(0, seconds), 'o', data]
+      if (kept <= this.#options.maxHistoryBytesPerRun) {
+        kept += data.length
+        record.events.push(kept <= this.#options.maxHistoryBytesPerRun ? event : [event[0], 'o', HISTORY_TRUNCATED])
+      }
+      if (matchable.length < MAX_MATCH_BYTES)
+        matchable += data
+      this.#emit({ type: 'output', runId, demoId: demo.id, event })
+    }
+
+    // Recordings read like a terminal: the prompt and the command come first.
+    write(`${step.prompt}${displayCommand(step)}\r\n`)
+    if (step.options.shownOnly !== undefined) {
+      write(`# shown only: ${step.options.shownOnly}\r\n`)
+      return this.#end(record, 'skipped', null)
+    }
+    if (step.options.online && this.#options.offline) {
+      write('# not run: this step needs the internet and the demo server is offline\r\n')
+      return this.#end(record, 'skipped', null)
+    }
+
+    const controller = new AbortController()
+    const forward = () => controller.abort(sequence.controller.signal.reason)
+    sequence.controller.signal.addEventListener('abort', forward, { once: true })
+    if (sequence.controller.signal.aborted)
+      forward()
+    const timeoutMs = step.options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
+    const timer = setTimeout(() => controller.abort(new StopReason('timeout', `step ${step.index} of demo "${demo.id}" ran longer than ${timeoutMs} ms`)), timeoutMs)
+    const active: ActiveRun = { demoId: demo.id, interactive, sequence, inputListeners: new Set(), resizeListeners: new Set() }
+    this.#runs.set(runId, active)
+    const io: StepIO = {
+      write,
+      onInput: (listener) => {
+        active.inputListeners.add(listener)
+        return () => active.inputListeners.delete(listener)
+      },
+      onResize: (listener) => {
+        active.resizeListeners.add(listener)
+        return () => active.resizeListeners.delete(listener)
+      },
+    }
+    const state = this.#state(demo.id)
+    this.#inheritVariables(demo, state.session)
+    try {
+      const settled = await this.#settle(this.#options.engine.runStep(step, {
+        deckId: this.#options.deckId,
+        demoId: demo.id,
+        runId,
+        session: state.session,
+        workdir: this.#options.workdir,
+        offline: this.#options.offline,
+        interactive,
+        cols: options.cols ?? DEFAULT_COLS,
+        rows: options.rows ?? DEFAULT_ROWS,
+        signal: controller.signal,
+      }, io), controller.signal, `step ${step.index} of demo "${demo.id}"`)
+      const stop = controller.signal.reason
+      if (controller.signal.aborted && stop instanceof StopReason)
+        return this.#end(record, stop.outcome, settled.result?.exitCode ?? null)
+      if (settled.error !== undefined)
+        return this.#end(record, 'error', null, toErrorPayload(settled.error))
+      const result = settled.result!
+      const { outcome, reason } = judge(step, result, matchable.replaceAll('\r', ''))
+      if (outcome === 'ok' && step.capture && result.stdout !== undefined)
+        state.session.variables.set(step.capture, result.stdout)
+      return this.#end(record, outcome, result.exitCode, reason ? { code: 'STEP_FAILED', message: reason } : undefined)
+    }
+    finally {
+      clearTimeout(timer)
+      sequence.controller.signal.removeEventListener('abort', forward)
+      this.#runs.delete(runId)
+    }
+  }
+
+  /** The engine's promise, but no longer than the grace period after an abort: a stuck engine
+   *  call must not keep the demo BUSY for ever. */
+  #settle(promise: Promise<StepResult>, signal: AbortSignal, what: string): Promise<{ result?: StepResult, error?: unknown }> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined
+      const onAbort = () => {
+        timer = setTimeout(() => {
+          this.#options.log(`${what} did not stop within ${this.#options.stopGraceMs} ms of being ${(signal.reason as StopReason)?.outcome ?? 'stopped'}; ending its run anyway`)
+          resolve({})
+        }, this.#options.stopGraceMs)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      if (signal.aborted)
+        onAbort()
+      promise.then(
+        result => resolve({ result }),
+        error => resolve({ error: error ?? new Error('the engine failed without a reason') }),
+      ).finally(() => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+      })
+    })
+  }
+
+  /** `$VAR`s captured by the demos this demo `uses` (the demo's own captures win). */
+  #inheritVariables(demo: Demo, session: DemoSession): void {
+    const seen = new Set<string>()
+    const visit = (id: string) => {
+      if (seen.has(id))
+        return
+      seen.add(id)
+      const dependency = this.#options.deck().demos.find(d => d.id === id)
+      for (const [name, value] of this.#demos.get(id)?.session.variables ?? []) {
+        if (!session.variables.has(name))
+          session.variables.set(name, value)
+      }
+      dependency?.uses.forEach(visit)
+    }
+    demo.uses.forEach(visit)
+  }
+}
+
+function newSession(): DemoSession {
+  return { variables: new Map(), anonymousContainers: new Map() }
+}
+
+function findDemo(deck: Deck, demoId: string): Demo {
+  const demo = deck.demos.find(d => d.id === demoId)
+  if (!demo) {
+    const known = deck.demos.map(d => d.id).join(', ') || '(none)'
+    throw new DemoError('UNKNOWN_DEMO', `There is no demo "${demoId}" in ${deck.file}; its demos are: ${known}.`)
+  }
+  return demo
+}
+
+/** The command as the audience reads it, capture included: `CID=$(docker run -d alpine)`. */
+export function displayCommand(step: Step): string {
+  return step.capture ? `${step.capture}=$(${step.command})` : step.command
+}
+
+/** The outcome of a step that ran to its end, and why it is not what the deck says. */
+export function judge(step: Step, result: StepResult, output: string): { outcome: RunOutcome, reason?: string } {
+  const expectFail = step.options.expectFail
+  const where = `${step.loc.file}:${step.loc.line}`
+  if (result.exitCode === 0) {
+    return expectFail
+      ? { outcome: 'unexpected-success', reason: `${where}: the step succeeded, but the deck says "# expect-fail"; fix the step or remove the setting.` }
+      : { outcome: 'ok' }
+  }
+  if (!expectFail)
+    return { outcome: 'failed', reason: `${where}: the step exited with ${result.exitCode}; fix it, or mark it "# expect-fail" if failing is the point.` }
+  if (expectFail === true || output.includes(expectFail))
+    return { outcome: 'expected-failure' }
+  return { outcome: 'failed', reason: `${where}: the step failed as expected (exit ${result.exitCode}), but its output does not contain "${expectFail}".` }
+}

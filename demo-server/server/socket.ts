@@ -1,0 +1,243 @@
+/**
+ * The WebSocket edge: one `ws` server in noServer mode, handed the upgrades for PROTOCOL_PATH by
+ * whichever HTTP server hosts it (Vite's, or the standalone one). Validates every frame before
+ * any effect, checks the token on control messages, and routes the run manager's events to the
+ * windows that watch each demo.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { RawData } from 'ws'
+import { WebSocket, WebSocketServer } from 'ws'
+import type { Deck } from '../deck/model'
+import type { ClientMessage, ControlRequest, ErrorPayload, ServerMessage, StatusMessage } from '../protocol'
+import { DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
+import type { OriginPolicy } from './origin'
+import { pathOf, refuseUpgrade } from './origin'
+import type { RunEvent, RunManager } from './run-manager'
+
+export interface SocketServerOptions {
+  manager: RunManager
+  token: string
+  policy: OriginPolicy
+  status: () => StatusMessage
+  deck: () => Deck
+  /** Ping interval; a window that misses one pong is dropped. */
+  heartbeatMs?: number
+  /** A window this far behind on output is dropped; it gets a snapshot when it reconnects. */
+  maxBufferedBytes?: number
+  log?: (line: string) => void
+}
+
+interface Client {
+  socket: WebSocket
+  subscriptions: Set<string>
+  alive: boolean
+}
+
+export class SocketServer {
+  readonly #wss: WebSocketServer
+  readonly #clients = new Set<Client>()
+  readonly #options: Required<SocketServerOptions>
+  readonly #token: Buffer
+  readonly #heartbeat: NodeJS.Timeout
+  readonly #removeEventListener: () => void
+  #closed = false
+
+  constructor(options: SocketServerOptions) {
+    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, log: () => {}, ...options }
+    this.#token = digest(options.token)
+    // ws closes a connection whose frame exceeds maxPayload (close code 1009) before any
+    // handler runs; see CLOSE_TOO_LARGE in protocol.ts.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false })
+    this.#heartbeat = setInterval(() => this.#beat(), this.#options.heartbeatMs)
+    this.#heartbeat.unref()
+    this.#removeEventListener = options.manager.onEvent(event => this.#route(event))
+  }
+
+  /** Takes the upgrade when it is for PROTOCOL_PATH (refusing foreign origins with 403);
+   *  returns false, touching nothing, for any other path (Vite's HMR socket). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (pathOf(req.url) !== PROTOCOL_PATH)
+      return false
+    const refusal = this.#closed ? 'the demo server is shutting down' : refuseUpgrade(req, this.#options.policy)
+    if (refusal) {
+      this.#options.log(`refused a WebSocket from ${req.headers.origin ?? '(no origin)'}: ${refusal}`)
+      const body = `Forbidden: ${refusal}\n`
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+      return true
+    }
+    this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws))
+    return true
+  }
+
+  broadcastStatus(): void {
+    const status = this.#options.status()
+    for (const client of this.#clients)
+      this.#send(client, status)
+  }
+
+  get clientCount(): number {
+    return this.#clients.size
+  }
+
+  /** Closes every window's socket; safe to call twice. */
+  close(): void {
+    if (this.#closed)
+      return
+    this.#closed = true
+    clearInterval(this.#heartbeat)
+    this.#removeEventListener()
+    for (const client of this.#clients)
+      client.socket.close(1001, 'demo server shutting down')
+    this.#wss.close()
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #accept(socket: WebSocket): void {
+    const client: Client = { socket, subscriptions: new Set(), alive: true }
+    this.#clients.add(client)
+    const onPong = () => {
+      client.alive = true
+    }
+    const onMessage = (data: RawData, isBinary: boolean) => this.#receive(client, data, isBinary)
+    const onError = (error: Error) => this.#options.log(`a window's socket failed: ${error.message}`)
+    socket.on('pong', onPong)
+    socket.on('message', onMessage)
+    socket.on('error', onError)
+    socket.once('close', () => {
+      socket.off('pong', onPong)
+      socket.off('message', onMessage)
+      socket.off('error', onError)
+      client.subscriptions.clear()
+      this.#clients.delete(client)
+      // Nobody is left to type into a terminal or to end it: stop it rather than leak an exec.
+      if (this.#clients.size === 0)
+        this.#options.manager.cancelInteractive('the last window disconnected')
+    })
+    this.#send(client, this.#options.status())
+  }
+
+  #receive(client: Client, data: RawData, isBinary: boolean): void {
+    let message: ClientMessage
+    try {
+      if (isBinary)
+        throw new DemoError('BAD_MESSAGE', 'Binary frames are not accepted: send one JSON object per text frame.')
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8')
+      if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES)
+        throw new DemoError('TOO_LARGE', `The message is larger than ${MAX_MESSAGE_BYTES} bytes.`)
+      message = parseClientMessage(text)
+    }
+    catch (error) {
+      this.#sendError(client, toErrorPayload(error))
+      return
+    }
+    try {
+      if (isControlRequest(message))
+        this.#authorize(message)
+      this.#handle(client, message)
+    }
+    catch (error) {
+      this.#sendError(client, toErrorPayload(error), message)
+    }
+  }
+
+  #authorize(message: ControlRequest): void {
+    if (!timingSafeEqual(digest(message.token), this.#token))
+      throw new DemoError('UNAUTHORIZED', `"${message.type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
+  }
+
+  #handle(client: Client, message: ClientMessage): void {
+    const manager = this.#options.manager
+    switch (message.type) {
+      case 'subscribe':
+        this.#requireDemo(message.demoId)
+        this.#subscribe(client, message.demoId)
+        return
+      case 'unsubscribe':
+        client.subscriptions.delete(message.demoId)
+        return
+      case 'run': {
+        // Validated and marked busy now; the first event follows on a microtask, after the
+        // requester has been subscribed to every demo the sequence runs.
+        const sequence = manager.run(message.demoId, { step: message.step, interactive: message.interactive, cols: message.cols, rows: message.rows })
+        for (const demoId of sequence.demos)
+          this.#subscribe(client, demoId)
+        return
+      }
+      case 'cancel':
+        manager.cancel(message.demoId).catch(() => {})
+        return
+      case 'reset':
+        manager.reset(message.demoId).then(
+          (done) => {
+            // Subscribers got it from the manager; the requester may not be one.
+            if (message.demoId !== undefined && !client.subscriptions.has(message.demoId))
+              this.#send(client, done)
+          },
+          error => this.#sendError(client, toErrorPayload(error), message),
+        )
+        return
+      case 'input':
+        manager.input(message.runId, message.data)
+        return
+      case 'resize':
+        manager.resize(message.runId, message.cols, message.rows)
+    }
+  }
+
+  #requireDemo(demoId: string): void {
+    const deck = this.#options.deck()
+    if (!deck.demos.some(demo => demo.id === demoId))
+      throw new DemoError('UNKNOWN_DEMO', `There is no demo "${demoId}" in ${deck.file}; its demos are: ${deck.demos.map(d => d.id).join(', ') || '(none)'}.`)
+  }
+
+  /** Subscribes with a snapshot first, so that a late joiner misses nothing and sees nothing
+   *  twice (both happen in one tick, between two events). */
+  #subscribe(client: Client, demoId: string): void {
+    if (client.subscriptions.has(demoId))
+      return
+    client.subscriptions.add(demoId)
+    this.#send(client, this.#options.manager.snapshot(demoId))
+  }
+
+  #route(event: RunEvent): void {
+    for (const client of this.#clients) {
+      if (event.demoId === undefined || client.subscriptions.has(event.demoId))
+        this.#send(client, event)
+    }
+  }
+
+  #send(client: Client, message: ServerMessage): void {
+    const socket = client.socket
+    if (socket.readyState !== WebSocket.OPEN)
+      return
+    if (socket.bufferedAmount > this.#options.maxBufferedBytes) {
+      this.#options.log(`dropping a window that is ${socket.bufferedAmount} bytes behind; it gets a snapshot when it reconnects`)
+      socket.terminate()
+      return
+    }
+    socket.send(JSON.stringify(message))
+  }
+
+  #sendError(client: Client, error: ErrorPayload, request?: ClientMessage): void {
+    const demoId = request && 'demoId' in request ? request.demoId : undefined
+    this.#send(client, { type: 'error', ...error, ...(request ? { request: request.type } : {}), ...(demoId !== undefined ? { demoId } : {}) })
+  }
+
+  #beat(): void {
+    for (const client of this.#clients) {
+      if (!client.alive) {
+        client.socket.terminate()
+        continue
+      }
+      client.alive = false
+      client.socket.ping()
+    }
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}

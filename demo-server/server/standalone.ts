@@ -1,0 +1,73 @@
+/**
+ * The demo server on an HTTP server of its own, for the CLI and the tests (`demo serve`, `demo
+ * run`). The deck itself is served by Slidev; this serves only the socket and the token.
+ * Listens on 127.0.0.1 unless told otherwise: exposing the engine is a deliberate act.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { PROTOCOL_PATH } from '../protocol'
+import type { DemoServer, DemoServerOptions } from './demo-server'
+import { createDemoServer } from './demo-server'
+
+export interface StandaloneOptions extends Omit<DemoServerOptions, 'address'> {
+  /** 0 picks a free port. */
+  port?: number
+  host?: string
+}
+
+export interface StandaloneServer {
+  demo: DemoServer
+  /** `http://host:port`: the origin clients must send. */
+  origin: string
+  /** `ws://host:port/__docker-demo` */
+  url: string
+  port: number
+  token: string
+  close: () => Promise<void>
+  [Symbol.asyncDispose]: () => Promise<void>
+}
+
+export async function startStandaloneServer(options: StandaloneOptions): Promise<StandaloneServer> {
+  const host = options.host ?? '127.0.0.1'
+  const http = createServer()
+  const demo = await createDemoServer({ ...options, address: () => http.address() })
+  http.on('request', (req, res) => {
+    if (demo.handleRequest(req, res))
+      return
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      .end(`Docker demo server for ${demo.status().deck.file}: WebSocket at ${PROTOCOL_PATH}. The deck itself is served by "npm start".\n`)
+  })
+  http.on('upgrade', (req, socket, head) => {
+    if (!demo.handleUpgrade(req, socket, head))
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(options.port ?? 0, host, () => {
+        http.off('error', reject)
+        resolve()
+      })
+    })
+  }
+  catch (error) {
+    await demo.close()
+    const code = (error as NodeJS.ErrnoException).code
+    throw new Error(code === 'EADDRINUSE'
+      ? `Port ${options.port} on ${host} is taken: pick another with --port, or 0 for any free port.`
+      : `Cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`)
+  }
+  const port = (http.address() as AddressInfo).port
+  const hostInUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  const origin = `http://${hostInUrl}:${port}`
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      await demo.close()
+      http.closeAllConnections()
+      await new Promise<void>(resolve => http.close(() => resolve()))
+    })()
+    return closing
+  }
+  return { demo, origin, url: `ws://${hostInUrl}:${port}${PROTOCOL_PATH}`, port, token: demo.token, close, [Symbol.asyncDispose]: close }
+}

@@ -1,0 +1,34 @@
+/** The deck as the status message shows it: what a window needs to draw the controls. Pure. */
+import type { Deck, Demo, Step } from '../deck/model'
+import { formatProblem } from '../deck/model'
+import type { DemoSummary, StatusMessage, StepSummary } from '../protocol'
+import { displayCommand } from './run-manager'
+
+export function summarizeStep(step: Step): StepSummary {
+  return {
+    index: step.index,
+    command: displayCommand(step),
+    prompt: step.prompt,
+    target: step.target.kind,
+    line: step.loc.line,
+    ...(step.options.online ? { online: true } : {}),
+    ...(step.options.shownOnly !== undefined ? { shownOnly: step.options.shownOnly } : {}),
+    ...(step.options.expectFail !== undefined ? { expectFail: step.options.expectFail } : {}),
+    ...(step.entersContainer !== undefined ? { interactive: true } : {}),
+  }
+}
+
+export function summarizeDemo(demo: Demo): DemoSummary {
+  return {
+    id: demo.id,
+    ...(demo.title !== undefined ? { title: demo.title } : {}),
+    uses: demo.uses,
+    steps: demo.steps.map(summarizeStep),
+    file: demo.loc.file,
+    line: demo.loc.line,
+  }
+}
+
+export function summarizeDeck(deck: Deck): StatusMessage['deck'] {
+  return { file: deck.file, demos: deck.demos.map(summarizeDemo), problems: deck.problems.map(formatProblem) }
+}

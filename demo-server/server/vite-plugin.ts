@@ -1,0 +1,60 @@
+/**
+ * Serves the demo server on the deck's own origin: `vite.config.ts` adds this plugin, and
+ * Slidev's dev server (`npm start`) then answers PROTOCOL_PATH upgrades and TOKEN_PATH beside
+ * the slides. Only in `serve`: a static build has no server, and plays recordings.
+ */
+import path from 'node:path'
+import type { Plugin, ViteDevServer } from 'vite'
+import { createDemoServer } from './demo-server'
+
+/** The environment variable scripts/start.mjs sets to the deck's path. */
+export const DECK_ENV = 'DOCKER_DEMO_DECK'
+export const OFFLINE_ENV = 'DOCKER_DEMO_OFFLINE'
+
+export interface DockerDemoPluginOptions {
+  /** The deck; default: $DOCKER_DEMO_DECK, else the `.md` Slidev was started with, else slides.md. */
+  deck?: string
+  offline?: boolean
+  /** Further host names the deck is deliberately reached by (a tunnel). */
+  extraHosts?: string[]
+}
+
+export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin {
+  return {
+    name: 'docker-demo',
+    apply: 'serve',
+    async configureServer(server: ViteDevServer) {
+      const httpServer = server.httpServer
+      if (!httpServer) {
+        server.config.logger.warn('[docker-demo] Vite runs in middleware mode: no demo server (the deck plays recordings).')
+        return
+      }
+      const deckFile = path.resolve(server.config.root, options.deck ?? process.env[DECK_ENV] ?? deckFromArgv(process.argv) ?? 'slides.md')
+      const demo = await createDemoServer({
+        deckFile,
+        offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
+        address: () => httpServer.address(),
+        extraHosts: options.extraHosts,
+        log: line => server.config.logger.info(`[docker-demo] ${line}`, { timestamp: true }),
+      })
+      // Vite's own HMR socket shares 'upgrade': handleUpgrade leaves other paths alone.
+      const onUpgrade = (req: Parameters<typeof demo.handleUpgrade>[0], socket: Parameters<typeof demo.handleUpgrade>[1], head: Buffer) => {
+        demo.handleUpgrade(req, socket, head)
+      }
+      httpServer.on('upgrade', onUpgrade)
+      server.middlewares.use((req, res, next) => {
+        if (!demo.handleRequest(req, res))
+          next()
+      })
+      httpServer.once('close', () => {
+        httpServer.off('upgrade', onUpgrade)
+        void demo.close()
+      })
+    },
+  }
+}
+
+/** Slidev's own entry argument: the first `.md` operand on its command line. */
+function deckFromArgv(argv: string[]): string | undefined {
+  return argv.slice(2).find(arg => !arg.startsWith('-') && arg.endsWith('.md'))
+}
