@@ -537,15 +537,14 @@ export function displayCommand(step: Step): string {
 /** The outcome of a step that ran to its end, and why it is not what the deck says. */
 export function judge(step: Step, result: StepResult, output: string): { outcome: RunOutcome, reason?: string } {
   const expectFail = step.options.expectFail
-  const where = `${step.loc.file}:${step.loc.line}`
   if (result.exitCode === 0) {
     return expectFail
-      ? { outcome: 'unexpected-success', reason: `${where}: the step succeeded, but the deck says "# expect-fail"; fix the step or remove the setting.` }
+      ? { outcome: 'unexpected-success', reason: `the step succeeded, but the deck says "# expect-fail"; fix the step or remove the setting.` }
       : { outcome: 'ok' }
   }
   if (!expectFail)
-    return { outcome: 'failed', reason: `${where}: the step exited with ${result.exitCode}; fix it, or mark it "# expect-fail" if failing is the point.` }
+    return { outcome: 'failed', reason: `the step exited with ${result.exitCode}; fix it, or mark it "# expect-fail" if failing is the point.` }
   if (expectFail === true || output.includes(expectFail))
     return { outcome: 'expected-failure' }
-  return { outcome: 'failed', reason: `${where}: the step failed as expected (exit ${result.exitCode}), but its output does not contain "${expectFail}".` }
+  return { outcome: 'failed', reason: `the step failed as expected (exit ${result.exitCode}), but its output does not contain "${expectFail}".` }
 }

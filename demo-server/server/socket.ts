@@ -11,7 +11,7 @@ import type { RawData } from 'ws'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { Deck } from '../deck/model'
 import type { ClientMessage, ControlRequest, ErrorPayload, ServerMessage, StatusMessage } from '../protocol'
-import { DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
+import { CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
 import type { OriginPolicy } from './origin'
 import { pathOf, refuseUpgrade } from './origin'
 import type { RunEvent, RunManager } from './run-manager'
@@ -124,13 +124,13 @@ export class SocketServer {
     try {
       if (isBinary)
         throw new DemoError('BAD_MESSAGE', 'Binary frames are not accepted: send one JSON object per text frame.')
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8')
+      const text = textOf(data)
       if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES)
         throw new DemoError('TOO_LARGE', `The message is larger than ${MAX_MESSAGE_BYTES} bytes.`)
       message = parseClientMessage(text)
     }
     catch (error) {
-      this.#sendError(client, toErrorPayload(error))
+      this.#sendError(client, toErrorPayload(lacksToken(data, isBinary) ?? error))
       return
     }
     try {
@@ -236,6 +236,30 @@ export class SocketServer {
       client.socket.ping()
     }
   }
+}
+
+/** A control message without a token is a watcher trying to act: say UNAUTHORIZED rather
+ *  than "malformed", so that the slide can tell the presenter to open the deck locally. */
+function lacksToken(data: RawData, isBinary: boolean): DemoError | undefined {
+  if (isBinary)
+    return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(textOf(data))
+  }
+  catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null)
+    return undefined
+  const { type, token } = value as Record<string, unknown>
+  if (typeof type === 'string' && (CONTROL_TYPES as readonly string[]).includes(type) && (typeof token !== 'string' || token.length === 0))
+    return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
+  return undefined
+}
+
+function textOf(data: RawData): string {
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8')
 }
 
 function digest(text: string): Buffer {

@@ -1,0 +1,255 @@
+/**
+ * The demo server from a terminal, driven exactly as a slide drives it: over the WebSocket,
+ * with the token. Without --url it starts its own server in this process (127.0.0.1, any free
+ * port) and stops it on exit.
+ *
+ *   demo serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline]
+ *   demo list  [deck.md] [--json]
+ *   demo run   <demo-id> [deck.md] [--step N] [--offline]
+ *   demo reset [<demo-id>] [deck.md]
+ *
+ * --url ws://127.0.0.1:PORT/__docker-demo [--token T] talks to a running server instead (the
+ * token is fetched from the server when it is on this machine).
+ */
+import process from 'node:process'
+import { parseArgs } from 'node:util'
+import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
+import { DemoClient, fetchToken } from '../server/client'
+import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
+import type { StandaloneServer } from '../server/standalone'
+import { startStandaloneServer } from '../server/standalone'
+
+const USAGE = `Usage:
+  npm run demo -- serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline] [--docker-host URL]
+  npm run demo -- list  [deck.md] [--json]
+  npm run demo -- run   <demo-id> [deck.md] [--step N] [--offline]
+  npm run demo -- reset [<demo-id>] [deck.md]
+Options for list, run, reset: --url ws://HOST:PORT/__docker-demo [--token TOKEN] to use a running
+server (e.g. the one "npm start" serves) instead of starting one here.`
+
+/** Exit codes: 0 every outcome ok / expected-failure / skipped; 1 a step failed; 2 the request
+ *  was refused or wrong (usage, unknown demo, no engine). */
+const EXIT_FAILED = 1
+const EXIT_REFUSED = 2
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'step': { type: 'string' },
+      'offline': { type: 'boolean' },
+      'json': { type: 'boolean' },
+      'port': { type: 'string' },
+      'host': { type: 'string' },
+      'docker-host': { type: 'string' },
+      'url': { type: 'string' },
+      'token': { type: 'string' },
+      'help': { type: 'boolean', short: 'h' },
+    },
+  })
+  const [command, ...operands] = positionals
+  if (values.help || command === undefined) {
+    console.log(USAGE)
+    return values.help ? 0 : EXIT_REFUSED
+  }
+  const deck = operands.find(arg => arg.endsWith('.md')) ?? 'slides.md'
+  const ids = operands.filter(arg => !arg.endsWith('.md'))
+  const serverOptions = { deckFile: deck, offline: values.offline ?? false, dockerHost: values['docker-host'] }
+
+  if (command === 'serve') {
+    const port = values.port === undefined ? 3031 : parseInteger(values.port, '--port')
+    const server = await startStandaloneServer({ ...serverOptions, port, host: values.host })
+    console.log(`Docker demo server for ${server.demo.status().deck.file} at ${server.url}`)
+    console.log(`Control token (give it only to the presenter): ${server.token}`)
+    console.log(`Run a demo: npm run demo -- run <demo-id> --url ${server.url} --token ${server.token}`)
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    await server.close()
+    return 0
+  }
+
+  if (!['list', 'run', 'reset'].includes(command))
+    throw new UsageError(`Unknown command "${command}".`)
+  await using session = await open(values.url, values.token, serverOptions, command !== 'list')
+  const { client } = session
+  switch (command) {
+    case 'list':
+      return list(client.status, values.json ?? false)
+    case 'run': {
+      if (ids.length !== 1)
+        throw new UsageError('"run" takes one demo id, e.g. "npm run demo -- run volume-share".')
+      const step = values.step === undefined ? undefined : parseInteger(values.step, '--step')
+      return run(client, ids[0], step)
+    }
+    default:
+      if (ids.length > 1)
+        throw new UsageError('"reset" takes at most one demo id (none resets the whole deck).')
+      return reset(client, ids[0])
+  }
+}
+
+interface Session {
+  client: DemoClient
+  [Symbol.asyncDispose]: () => Promise<void>
+}
+
+async function open(url: string | undefined, token: string | undefined, options: { deckFile: string, offline: boolean, dockerHost?: string }, control: boolean): Promise<Session> {
+  let server: StandaloneServer | undefined
+  if (url === undefined) {
+    server = await startStandaloneServer({ ...options, port: 0, host: '127.0.0.1' })
+    url = server.url
+    token = server.token
+  }
+  else if (token === undefined && control) {
+    token = await fetchToken(new URL(url.replace(/^ws/, 'http')).origin)
+  }
+  const client = await DemoClient.connect(url, { token })
+  return {
+    client,
+    [Symbol.asyncDispose]: async () => {
+      await client.close()
+      await server?.close()
+    },
+  }
+}
+
+function list(status: StatusMessage, json: boolean): number {
+  if (json) {
+    console.log(JSON.stringify({ engine: status.engine, offline: status.offline, deck: status.deck }, null, 2))
+    return 0
+  }
+  const engine = status.engine.available
+    ? `Docker engine ${status.engine.version ?? ''} (API ${status.engine.apiVersion ?? '?'})`
+    : `Docker engine unavailable: ${status.engine.message ?? 'no reason given'}`
+  console.log(`${status.deck.file}: ${status.deck.demos.length} demos. ${engine}${status.offline ? '; offline' : ''}`)
+  for (const demo of status.deck.demos) {
+    const uses = demo.uses.length > 0 ? `  uses: ${demo.uses.join(' ')}` : ''
+    console.log(`\n${demo.id}${demo.title ? ` — ${demo.title}` : ''}  (${demo.file}:${demo.line})${uses}`)
+    for (const step of demo.steps) {
+      const notes = [
+        step.online ? 'online' : '',
+        step.shownOnly !== undefined ? `shown-only: ${step.shownOnly}` : '',
+        step.expectFail === true ? 'expect-fail' : step.expectFail ? `expect-fail: ${step.expectFail}` : '',
+        step.interactive ? 'enters a container' : '',
+      ].filter(Boolean)
+      console.log(`  ${String(step.index).padStart(2)}  ${step.prompt}${step.command}${notes.length > 0 ? `   # ${notes.join('; ')}` : ''}`)
+    }
+  }
+  for (const problem of status.deck.problems)
+    console.log(`\nproblem: ${problem}`)
+  return 0
+}
+
+async function run(client: DemoClient, demoId: string, step: number | undefined): Promise<number> {
+  const demos = client.status.deck.demos
+  const demo = demos.find(d => d.id === demoId)
+  if (!client.status.engine.available) {
+    console.error(`Cannot run "${demoId}": the Docker engine is unavailable (${client.status.engine.message ?? 'no reason given'}). Start it (here: bash test/setup/dockerd.sh) and try again.`)
+    return EXIT_REFUSED
+  }
+  const ended: RunEndedMessage[] = []
+  const finished = new Promise<number>((resolve) => {
+    client.onMessage((message: ServerMessage) => {
+      switch (message.type) {
+        case 'output':
+          process.stdout.write(message.event[2])
+          break
+        case 'run-ended': {
+          ended.push(message)
+          const acceptable = ACCEPTABLE_OUTCOMES.has(message.outcome)
+          if (!acceptable || message.outcome !== 'ok')
+            console.error(describeEnd(message, demos))
+          const last = step ?? demo?.steps.length
+          if (!acceptable)
+            resolve(EXIT_FAILED)
+          else if (message.demoId === demoId && message.step === last)
+            resolve(0)
+          break
+        }
+        case 'error':
+          if (message.request === 'run' || message.request === 'cancel') {
+            console.error(`${where(demos, message.demoId)}${message.message}`)
+            resolve(EXIT_REFUSED)
+          }
+      }
+    })
+    void client.closed.then(({ code }) => {
+      console.error(`The demo server closed the connection (code ${code}) before the run ended.`)
+      resolve(EXIT_FAILED)
+    })
+  })
+  // Ctrl-C stops the step in its container instead of leaving it running.
+  const onInterrupt = () => {
+    console.error(`\nCancelling "${demoId}"...`)
+    client.control({ type: 'cancel', demoId })
+  }
+  process.once('SIGINT', onInterrupt)
+  try {
+    client.control({ type: 'run', demoId, ...(step !== undefined ? { step } : {}), cols: process.stdout.columns, rows: process.stdout.rows })
+    const code = await finished
+    if (code === 0)
+      console.error(`demo "${demoId}": ${ended.length} step${ended.length === 1 ? '' : 's'} done (${summarize(ended)}).`)
+    return code
+  }
+  finally {
+    process.off('SIGINT', onInterrupt)
+  }
+}
+
+async function reset(client: DemoClient, demoId: string | undefined): Promise<number> {
+  const done = client.next(m => (m.type === 'reset-done' && m.demoId === demoId) || (m.type === 'error' && m.request === 'reset'), 120_000)
+  client.control({ type: 'reset', ...(demoId !== undefined ? { demoId } : {}) })
+  const message = await done
+  if (message.type === 'error') {
+    console.error(message.message)
+    return EXIT_REFUSED
+  }
+  if (message.type === 'reset-done') {
+    const { containers, networks, volumes } = message.removed
+    console.log(`Reset ${demoId === undefined ? 'the whole deck' : `demo "${demoId}"`}: removed ${containers} containers, ${networks} networks, ${volumes} volumes.`)
+  }
+  return 0
+}
+
+function where(demos: DemoSummary[], demoId: string | undefined, step?: number): string {
+  const demo = demos.find(d => d.id === demoId)
+  if (!demo)
+    return ''
+  const line = step === undefined ? demo.line : demo.steps.find(s => s.index === step)?.line ?? demo.line
+  return `${demo.file}:${line}: `
+}
+
+function describeEnd(message: RunEndedMessage, demos: DemoSummary[]): string {
+  const exit = message.exitCode === null ? '' : ` (exit ${message.exitCode})`
+  const reason = message.error ? `: ${message.error.message}` : ''
+  return `${where(demos, message.demoId, message.step)}demo "${message.demoId}" step ${message.step}: ${message.outcome}${exit}${reason}`
+}
+
+function summarize(ended: RunEndedMessage[]): string {
+  const counts = new Map<string, number>()
+  for (const end of ended)
+    counts.set(end.outcome, (counts.get(end.outcome) ?? 0) + 1)
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ')
+}
+
+function parseInteger(text: string, flag: string): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 0)
+    throw new UsageError(`${flag} takes a whole number, got "${text}".`)
+  return value
+}
+
+main(process.argv.slice(2)).then(
+  code => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error))
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      console.error(`\n${USAGE}`)
+    process.exit(EXIT_REFUSED)
+  },
+)

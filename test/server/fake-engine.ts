@@ -1,0 +1,48 @@
+/**
+ * A stand-in DemoEngine for what the real engine cannot produce on demand: an engine that
+ * never stops, a crash at an exact moment. Understands `echo`, `sleep`, `exit N` at the end
+ * of a command line; nothing else.
+ */
+import type { DemoEngine, StepIO, StepRunContext, StepResult } from '../../demo-server/engine/types'
+import type { Step } from '../../demo-server/deck/model'
+
+export interface FakeEngineOptions {
+  /** Ignore the abort signal (a stuck engine call). */
+  ignoreAbort?: boolean
+  available?: boolean
+}
+
+export function createFakeEngine(options: FakeEngineOptions = {}): DemoEngine & { calls: string[], resets: number } {
+  const calls: string[] = []
+  const engine = {
+    calls,
+    resets: 0,
+    status: async () => options.available === false
+      ? { available: false, message: 'fake engine is down' }
+      : { available: true, version: 'fake', apiVersion: '1.41' },
+    runStep: async (step: Step, context: StepRunContext, io: StepIO): Promise<StepResult> => {
+      calls.push(step.command)
+      const sleep = /\bsleep (\d+(?:\.\d+)?)/.exec(step.command)
+      if (sleep && !/\s-d\s/.test(step.command)) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Number(sleep[1]) * 1000)
+          if (!options.ignoreAbort)
+            context.signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+        })
+        if (context.signal.aborted)
+          return { exitCode: 137 }
+      }
+      const echo = /\becho ([^;']*)/.exec(step.command)
+      if (echo)
+        io.write(`${echo[1].trim()}\r\n`)
+      const exit = /\bexit (\d+)/.exec(step.command)
+      return { exitCode: exit ? Number(exit[1]) : 0, stdout: echo?.[1].trim() }
+    },
+    reset: async () => {
+      engine.resets += 1
+      return { containers: 0, networks: 0, volumes: 0 }
+    },
+    close: async () => {},
+  }
+  return engine
+}

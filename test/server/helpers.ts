@@ -1,0 +1,91 @@
+/** Shared set-up for the demo server tests: a fixture deck copied to a directory of its own
+ *  (its own deckId, so test files running in parallel never touch each other's containers), a
+ *  standalone server on port 0, and clients that speak as a slide does. */
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import Docker from 'dockerode'
+import type { DemoEngine } from '../../demo-server/engine/types'
+import type { OutputMessage, RunEndedMessage, RunStartedMessage, ServerMessage } from '../../demo-server/protocol'
+import { DemoClient } from '../../demo-server/server/client'
+import type { StandaloneOptions, StandaloneServer } from '../../demo-server/server/standalone'
+import { startStandaloneServer } from '../../demo-server/server/standalone'
+import { DECK_LABEL } from '../../demo-server/engine/labels'
+
+export const FIXTURES = path.join(import.meta.dirname, 'fixtures')
+
+export interface Sandbox {
+  dir: string
+  deck: string
+  [Symbol.asyncDispose]: () => Promise<void>
+}
+
+export async function sandbox(fixture = 'demos.md'): Promise<Sandbox> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'docker-demo-test-'))
+  const deck = path.join(dir, fixture)
+  await copyFile(path.join(FIXTURES, fixture), deck)
+  return { dir, deck, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) }
+}
+
+const ENGINE_DOWN = 'The Docker engine does not answer: start it with `bash test/setup/dockerd.sh` (and build the stand-in images with `bash test/images/build-standins.sh`), then run the tests again.'
+
+/** The real engine, or a failure that says how to start it. */
+export async function realEngine(): Promise<DemoEngine> {
+  const { createDockerEngine } = await import('../../demo-server/engine/index')
+  const engine = await createDockerEngine({ offline: true })
+  const status = await engine.status()
+  if (!status.available) {
+    await engine.close()
+    throw new Error(`${ENGINE_DOWN} (${status.message ?? 'no reason given'})`)
+  }
+  return engine
+}
+
+export async function start(deck: string, options: Partial<StandaloneOptions> = {}): Promise<StandaloneServer> {
+  return startStandaloneServer({ deckFile: deck, offline: true, port: 0, log: () => {}, ...options })
+}
+
+export function connect(server: StandaloneServer, withToken = true): Promise<DemoClient> {
+  return DemoClient.connect(server.url, withToken ? { token: server.token } : {})
+}
+
+/** Everything one client receives, in order. */
+export function record(client: DemoClient): ServerMessage[] {
+  const messages: ServerMessage[] = []
+  client.onMessage(message => messages.push(message))
+  return messages
+}
+
+export function isEnded(demoId: string, step?: number) {
+  return (m: ServerMessage): m is RunEndedMessage => m.type === 'run-ended' && m.demoId === demoId && (step === undefined || m.step === step)
+}
+
+export function isStarted(demoId: string, step?: number) {
+  return (m: ServerMessage): m is RunStartedMessage => m.type === 'run-started' && m.demoId === demoId && (step === undefined || m.step === step)
+}
+
+/** The terminal bytes of one run, as received. */
+export function outputOf(messages: ServerMessage[], runId: string): string {
+  return messages
+    .filter((m): m is OutputMessage => m.type === 'output' && m.runId === runId)
+    .map(m => m.event[2])
+    .join('')
+}
+
+/** Containers labelled with this deck, as the engine sees them (running or not). */
+export async function deckContainers(deckId: string): Promise<Docker.ContainerInfo[]> {
+  const docker = new Docker()
+  return docker.listContainers({ all: true, filters: { label: [`${DECK_LABEL}=${deckId}`] } })
+}
+
+export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value)
+      return value
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}

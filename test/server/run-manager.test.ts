@@ -1,0 +1,102 @@
+/**
+ * The run manager's rules, with a fake engine: these tests are about sequencing and judging,
+ * which do not depend on what Docker does (the socket and run tests use the real engine).
+ * The fake also produces what the engine cannot on demand: a call that ignores its abort.
+ */
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseDeck } from '../../demo-server/deck/parse'
+import type { RunEvent } from '../../demo-server/server/run-manager'
+import { RunManager } from '../../demo-server/server/run-manager'
+import { createFakeEngine } from './fake-engine'
+import { FIXTURES } from './helpers'
+
+async function manager(options: { offline?: boolean, ignoreAbort?: boolean, maxConcurrentRuns?: number } = {}) {
+  const deck = parseDeck(await readFile(path.join(FIXTURES, 'demos.md'), 'utf8'), 'demos.md')
+  const engine = createFakeEngine({ ignoreAbort: options.ignoreAbort })
+  let clock = 0
+  const runs = new RunManager({
+    engine,
+    deck: () => deck,
+    deckId: 'test',
+    workdir: '/tmp',
+    offline: options.offline ?? true,
+    maxConcurrentRuns: options.maxConcurrentRuns,
+    stopGraceMs: 200,
+    monotonicMs: () => (clock += 250),
+    wallClockMs: () => 1_700_000_000_000,
+  })
+  const events: RunEvent[] = []
+  runs.onEvent(event => events.push(event))
+  return { runs, engine, events }
+}
+
+describe('run manager', () => {
+  it('runs every step in order, echoing prompt and command as terminal output', async () => {
+    const { runs, events } = await manager()
+    const ended = await runs.run('hello').done
+    expect(ended.map(e => [e.step, e.outcome])).toEqual([[1, 'ok'], [2, 'ok']])
+    const started = events.find(e => e.type === 'run-started')!
+    expect(started).toMatchObject({ demoId: 'hello', step: 1, prompt: '$ ', header: { version: 2, width: 80, height: 24, timestamp: 1_700_000_000, title: 'hello step 1' } })
+    const outputs = events.filter(e => e.type === 'output')
+    expect(outputs[0]).toMatchObject({ event: [0.25, 'o', '$ docker run --rm alpine echo hello\r\n'] })
+    expect(outputs[1]).toMatchObject({ event: [0.5, 'o', 'hello\r\n'] })
+    // Step 1 again resets the demo first.
+    expect(events[0]).toMatchObject({ type: 'reset-done', demoId: 'hello' })
+  })
+
+  it('stops at the first unexpected failure and judges expect-fail by its text', async () => {
+    const { runs } = await manager()
+    const ended = await runs.run('fails').done
+    expect(ended.map(e => e.outcome)).toEqual(['expected-failure', 'failed'])
+    expect(ended[1].error).toMatchObject({ code: 'STEP_FAILED', message: expect.stringContaining('exited with 4') })
+  })
+
+  it('keeps captures as variables, skips online steps offline and shown-only steps always', async () => {
+    const { runs } = await manager()
+    const ended = await runs.run('capture').done
+    expect(ended.map(e => e.outcome)).toEqual(['ok', 'ok', 'skipped', 'skipped'])
+  })
+
+  it('runs a dependency that has not completed first, and not again once it has', async () => {
+    const { runs, engine } = await manager()
+    const first = runs.run('after')
+    expect(first.demos).toEqual(['hello', 'after'])
+    expect((await first.done).map(e => `${e.demoId}#${e.step}`)).toEqual(['hello#1', 'hello#2', 'after#1'])
+    engine.calls.length = 0
+    expect(runs.run('after').demos).toEqual(['after'])
+  })
+
+  it('refuses a second run of a busy demo, too many runs, and ids not in the deck', async () => {
+    const { runs } = await manager({ maxConcurrentRuns: 2 })
+    const sleeper = runs.run('sleeper')
+    expect(() => runs.run('sleeper')).toThrow(expect.objectContaining({ code: 'BUSY' }))
+    runs.run('slow')
+    expect(() => runs.run('hello')).toThrow(expect.objectContaining({ code: 'TOO_MANY_RUNS' }))
+    expect(() => runs.run('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_DEMO', message: expect.stringContaining('hello, sleeper') }))
+    expect(() => runs.run('hello', { step: 9 })).toThrow(expect.objectContaining({ code: 'UNKNOWN_STEP' }))
+    await new Promise(resolve => setTimeout(resolve, 20))
+    await runs.close()
+    expect((await sleeper.done).map(e => e.outcome)).toEqual(['cancelled'])
+  })
+
+  it('ends a cancelled run even when the engine call never returns', async () => {
+    const { runs } = await manager({ ignoreAbort: true })
+    const sequence = runs.run('sleeper')
+    await new Promise(resolve => setTimeout(resolve, 20))
+    runs.cancel('sleeper')
+    expect((await sequence.done).map(e => e.outcome)).toEqual(['cancelled'])
+    expect(runs.isRunning('sleeper')).toBe(false)
+  })
+
+  it('keeps the history since the last reset for late joiners', async () => {
+    const { runs } = await manager()
+    await runs.run('hello').done
+    expect(runs.snapshot('hello').runs.map(r => r.ended?.outcome)).toEqual(['ok', 'ok'])
+    await runs.run('hello', { step: 2 }).done
+    expect(runs.snapshot('hello').runs).toHaveLength(3)
+    await runs.reset('hello')
+    expect(runs.snapshot('hello').runs).toEqual([])
+  })
+})
