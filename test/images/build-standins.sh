@@ -19,7 +19,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../setup/lib.sh"
 
-LIST=$HERE/standins.json
+LIST=${DEMO_STANDIN_LIST:-$HERE/standins.json}
 WORK=${DEMO_STANDIN_WORK:-$DEMO_CI_STATE_DIR/standins}
 # The classic builder uses a local FROM as is and never asks a registry; BuildKit may.
 export DOCKER_BUILDKIT=0

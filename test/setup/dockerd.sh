@@ -15,8 +15,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PIDFILE=/var/run/docker.pid
-DAEMON_JSON=/etc/docker/daemon.json
+PIDFILE=${DOCKERD_PIDFILE:-/var/run/docker.pid}
+DAEMON_JSON=${DOCKERD_DAEMON_JSON:-/etc/docker/daemon.json}
 MIRROR="http://$DEMO_REGISTRY_ADDR"
 LOGFILE=$DEMO_CI_STATE_DIR/dockerd.log
 
@@ -95,10 +95,6 @@ setsid dockerd >>"$LOGFILE" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$DEMO_CI_STATE_DIR/started-dockerd"
 
-if ! wait_until 30 docker_answers; then
-  log "dockerd (pid $pid) did not answer within 30 s. Last lines of $LOGFILE:"
-  tail -n 30 "$LOGFILE" >&2 || true
-  exit 1
-fi
+await_started dockerd "$pid" 30 "$LOGFILE" "$DEMO_CI_STATE_DIR/started-dockerd" docker_answers || exit 1
 log "dockerd is up (pid $pid, $(docker info --format '{{.ServerVersion}} {{.Driver}}'))"
 warn_without_mirror

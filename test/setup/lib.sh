@@ -48,3 +48,25 @@ stop_started() {
   fi
   rm -f "$state"
 }
+
+# await_started <name> <pid> <seconds> <logfile> <state-file> <check...>: waits until the check
+# passes; gives up early if the process exits (a refusal at start-up is immediate). On failure
+# prints the log tail, forgets a process that is gone, and returns 1.
+await_started() {
+  local name=$1 pid=$2 seconds=$3 logfile=$4 state=$5; shift 5
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$state"
+      log "$name exited at start-up. Last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      return 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "$name (pid $pid) did not answer within $seconds s. Last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}

@@ -39,6 +39,8 @@ storage:
     enabled: true
 http:
   addr: $DEMO_REGISTRY_ADDR
+  # Fixed, so that restarts do not warn; it only signs upload state, on loopback.
+  secret: docker-demo-ci-loopback-only
 YAML
 
 log "starting docker-registry on $DEMO_REGISTRY_ADDR (storage $ROOT, log $LOGFILE)"
@@ -46,9 +48,5 @@ setsid docker-registry serve "$CONFIG" >>"$LOGFILE" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$DEMO_CI_STATE_DIR/started-registry"
 
-if ! wait_until 15 registry_answers; then
-  log "docker-registry (pid $pid) did not answer at $URL within 15 s. Last lines of $LOGFILE:"
-  tail -n 30 "$LOGFILE" >&2 || true
-  exit 1
-fi
+await_started docker-registry "$pid" 15 "$LOGFILE" "$DEMO_CI_STATE_DIR/started-registry" registry_answers || exit 1
 log "registry is up (pid $pid)"
