@@ -23,6 +23,7 @@ import type {
   SnapshotMessage,
 } from '../protocol'
 import { DemoError, toErrorPayload } from '../protocol'
+import { withoutUndefined } from './internal'
 
 export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
 
@@ -122,7 +123,7 @@ export class RunManager {
       monotonicMs: () => performance.now(),
       wallClockMs: () => Date.now(),
       log: () => {},
-      ...options,
+      ...withoutUndefined(options),
     }
   }
 

@@ -13,6 +13,7 @@ import type { Deck } from '../deck/model'
 import type { ClientMessage, ControlRequest, ErrorPayload, ServerMessage, StatusMessage } from '../protocol'
 import { CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
 import type { OriginPolicy } from './origin'
+import { withoutUndefined } from './internal'
 import { pathOf, refuseUpgrade } from './origin'
 import type { RunEvent, RunManager } from './run-manager'
 
@@ -45,7 +46,7 @@ export class SocketServer {
   #closed = false
 
   constructor(options: SocketServerOptions) {
-    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, log: () => {}, ...options }
+    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, log: () => {}, ...withoutUndefined(options) }
     this.#token = digest(options.token)
     // ws closes a connection whose frame exceeds maxPayload (close code 1009) before any
     // handler runs; see CLOSE_TOO_LARGE in protocol.ts.
@@ -130,7 +131,8 @@ export class SocketServer {
       message = parseClientMessage(text)
     }
     catch (error) {
-      this.#sendError(client, toErrorPayload(lacksToken(data, isBinary) ?? error))
+      const peeked = isBinary ? undefined : peek(data)
+      this.#sendError(client, toErrorPayload(lacksToken(peeked) ?? error), peeked)
       return
     }
     try {
@@ -139,7 +141,7 @@ export class SocketServer {
       this.#handle(client, message)
     }
     catch (error) {
-      this.#sendError(client, toErrorPayload(error), message)
+      this.#sendError(client, toErrorPayload(error), { request: message.type, demoId: 'demoId' in message ? message.demoId : undefined })
     }
   }
 
@@ -176,7 +178,7 @@ export class SocketServer {
             if (message.demoId !== undefined && !client.subscriptions.has(message.demoId))
               this.#send(client, done)
           },
-          error => this.#sendError(client, toErrorPayload(error), message),
+          error => this.#sendError(client, toErrorPayload(error), { request: 'reset', demoId: message.demoId }),
         )
         return
       case 'input':
@@ -221,9 +223,9 @@ export class SocketServer {
     socket.send(JSON.stringify(message))
   }
 
-  #sendError(client: Client, error: ErrorPayload, request?: ClientMessage): void {
-    const demoId = request && 'demoId' in request ? request.demoId : undefined
-    this.#send(client, { type: 'error', ...error, ...(request ? { request: request.type } : {}), ...(demoId !== undefined ? { demoId } : {}) })
+  #sendError(client: Client, error: ErrorPayload, context: ErrorContext = {}): void {
+    const { request, demoId } = context
+    this.#send(client, { type: 'error', ...error, ...(request !== undefined ? { request } : {}), ...(demoId !== undefined ? { demoId } : {}) })
   }
 
   #beat(): void {
@@ -238,11 +240,13 @@ export class SocketServer {
   }
 }
 
-/** A control message without a token is a watcher trying to act: say UNAUTHORIZED rather
- *  than "malformed", so that the slide can tell the presenter to open the deck locally. */
-function lacksToken(data: RawData, isBinary: boolean): DemoError | undefined {
-  if (isBinary)
-    return undefined
+interface ErrorContext {
+  request?: string
+  demoId?: string
+}
+
+/** The type and demo of a frame that failed validation, when it is JSON enough to tell. */
+function peek(data: RawData): (ErrorContext & { hasToken?: true }) | undefined {
   let value: unknown
   try {
     value = JSON.parse(textOf(data))
@@ -250,12 +254,23 @@ function lacksToken(data: RawData, isBinary: boolean): DemoError | undefined {
   catch {
     return undefined
   }
-  if (typeof value !== 'object' || value === null)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
     return undefined
-  const { type, token } = value as Record<string, unknown>
-  if (typeof type === 'string' && (CONTROL_TYPES as readonly string[]).includes(type) && (typeof token !== 'string' || token.length === 0))
-    return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
-  return undefined
+  const { type, demoId, token } = value as Record<string, unknown>
+  return {
+    ...(typeof type === 'string' && type.length <= 64 ? { request: type } : {}),
+    ...(typeof demoId === 'string' && demoId.length <= 256 ? { demoId } : {}),
+    ...(typeof token === 'string' && token.length > 0 ? { hasToken: true } : {}),
+  }
+}
+
+/** A control message without a token is a watcher trying to act: say UNAUTHORIZED rather
+ *  than "malformed", so that the slide can tell the presenter to open the deck locally. */
+function lacksToken(peeked: (ErrorContext & { hasToken?: true }) | undefined): DemoError | undefined {
+  const type = peeked?.request
+  if (type === undefined || !(CONTROL_TYPES as readonly string[]).includes(type) || peeked?.hasToken)
+    return undefined
+  return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
 }
 
 function textOf(data: RawData): string {
