@@ -1,0 +1,110 @@
+/** What every command handler gets, and the helpers they share (images, errors, aborts). */
+import type Docker from 'dockerode'
+import type { Step } from '../deck/model'
+import type { ParsedCommand } from '../docker-cli/parse-argv'
+import type { Connection } from './connection'
+import type { StepOutput } from './output'
+import type { Scope } from './scope'
+import type { StepIO, StepRunContext } from './types'
+import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images'
+import { DemoError } from '../protocol'
+import { daemonMessage, isNotFound } from './errors'
+
+/** The command that builds the offline stand-in images. */
+export const PREPARE_IMAGES_COMMAND = 'bash test/images/build-standins.sh'
+
+export interface CommandCall {
+  docker: Docker
+  connection: Connection
+  step: Step
+  context: StepRunContext
+  io: StepIO
+  output: StepOutput
+  scope: Scope
+  parsed: ParsedCommand
+}
+
+/** A handler returns the exit code the docker CLI would. */
+export type CommandHandler = (call: CommandCall) => Promise<number>
+
+/** Calls `listener` once when the signal aborts (now, if it already has); returns the remover. */
+export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  if (signal.aborted) {
+    queueMicrotask(listener)
+    return () => {}
+  }
+  signal.addEventListener('abort', listener, { once: true })
+  return () => signal.removeEventListener('abort', listener)
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/** "Error response from daemon: ..." on stderr, exit 1: how the CLI reports a refused call. */
+export function daemonError(call: Pick<CommandCall, 'output'>, error: unknown, prefix = ''): number {
+  call.output.err(`${prefix}Error response from daemon: ${daemonMessage(error)}\n`)
+  return 1
+}
+
+/** Image present: fine. Missing: pull when online (as `docker run` does), else IMAGE_MISSING. */
+export async function ensureImage(call: Omit<CommandCall, 'parsed'>, image: string, purpose: 'run' | 'helper'): Promise<void> {
+  try {
+    await call.docker.getImage(image).inspect()
+    return
+  }
+  catch (error) {
+    if (!isNotFound(error))
+      throw error
+  }
+  const { familiar } = normalizeImageRef(image)
+  if (call.context.offline || purpose === 'helper') {
+    throw new DemoError('IMAGE_MISSING', `The image "${familiar}" is not on this engine${call.context.offline ? ' and the deck runs offline' : ''}. Prepare the stand-in images with: ${PREPARE_IMAGES_COMMAND}${purpose === 'helper' ? ' (host steps run in an alpine helper container)' : ''}.`)
+  }
+  call.output.err(`Unable to find image '${familiar}' locally\n`)
+  const code = await pullImage(call, image, 'stderr')
+  if (code !== 0)
+    throw new DemoError('IMAGE_MISSING', `The image "${familiar}" could not be pulled (see the output above).`)
+}
+
+/**
+ * POST /images/create with the CLI's rendering: "latest: Pulling from library/alpine", a line
+ * per layer updated in place, "Digest:", "Status:", then the full reference.
+ */
+export async function pullImage(call: Omit<CommandCall, 'parsed'>, image: string, to: 'stdout' | 'stderr'): Promise<number> {
+  const { full, familiar, hasTag } = normalizeImageRef(image)
+  const write = (text: string) => (to === 'stdout' ? call.output.out(text) : call.output.err(text))
+  if (!hasTag)
+    write('Using default tag: latest\n')
+  const renderer = new PullProgressRenderer(call.context.cols)
+  let stream: NodeJS.ReadableStream
+  try {
+    stream = await call.docker.pull(familiar.includes(':') || familiar.includes('@') ? familiar : `${familiar}:latest`, { abortSignal: call.context.signal }) as NodeJS.ReadableStream
+  }
+  catch (error) {
+    return daemonError(call, error)
+  }
+  let failed: string | undefined
+  await new Promise<void>((resolve) => {
+    call.docker.modem.followProgress(stream, () => resolve(), (event: { error?: string, errorDetail?: { message?: string } }) => {
+      if (event.error) {
+        failed = event.errorDetail?.message ?? event.error
+        return
+      }
+      // The renderer speaks terminal (cursor movement, \r): bypass the \n -> \r\n of plain text.
+      const bytes = renderer.render(event).replace(/\n/g, '\r\n')
+      if (to === 'stdout')
+        call.output.tty(bytes)
+      else
+        call.io.write(bytes)
+    })
+  })
+  if (failed) {
+    call.output.err(`Error response from daemon: ${failed}\n`)
+    return 1
+  }
+  if (call.context.signal.aborted)
+    return 130
+  write(`${full}\n`)
+  return 0
+}

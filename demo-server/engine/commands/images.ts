@@ -1,0 +1,45 @@
+/** `pull`, `images`, `history`. */
+import type { CommandCall } from '../call'
+import type { HistoryEntry, ImageSummary } from '../../docker-cli/format/images'
+import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images'
+import { DemoError } from '../../protocol'
+import { PREPARE_IMAGES_COMMAND, daemonError, pullImage } from '../call'
+import { isNotFound } from '../errors'
+
+export async function pull(call: CommandCall): Promise<number> {
+  const image = call.parsed.operands[0]
+  if (call.context.offline) {
+    const { familiar } = normalizeImageRef(image)
+    const present = await call.docker.getImage(image).inspect().then(() => true, (error) => {
+      if (isNotFound(error))
+        return false
+      throw error
+    })
+    if (!present)
+      throw new DemoError('IMAGE_MISSING', `"docker pull ${image}" needs the internet, and the image "${familiar}" is not on this engine. Prepare the stand-in images with: ${PREPARE_IMAGES_COMMAND}.`)
+    throw new DemoError('NEEDS_INTERNET', `"docker pull ${image}" needs the internet (the deck runs offline); the image "${familiar}" is already on this engine, so the steps that use it will run. Mark the step "# online" to skip it offline.`)
+  }
+  return pullImage(call, image, 'stdout')
+}
+
+export async function images(call: CommandCall): Promise<number> {
+  const list = await call.docker.listImages() as unknown as ImageSummary[]
+  call.output.out(formatImages(list, Date.now()))
+  return 0
+}
+
+export async function history(call: CommandCall): Promise<number> {
+  const ref = call.parsed.operands[0]
+  try {
+    const entries = await call.docker.getImage(ref).history() as HistoryEntry[]
+    call.output.out(formatHistory(entries, Date.now()))
+    return 0
+  }
+  catch (error) {
+    if (isNotFound(error)) {
+      call.output.err(`Error response from daemon: No such image: ${normalizeImageRef(ref).familiar}\n`)
+      return 1
+    }
+    return daemonError(call, error)
+  }
+}

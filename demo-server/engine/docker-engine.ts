@@ -1,0 +1,158 @@
+/**
+ * DemoEngine on dockerode: one entry (runStep) that reads the step, checks it, and hands it to
+ * the handler of its docker subcommand, its container, or the host.
+ */
+import type { Step } from '../deck/model'
+import type { CommandCall, CommandHandler } from './call'
+import type { Connection } from './connection'
+import type { DemoEngine, RemovedCounts, StepIO, StepResult, StepRunContext } from './types'
+import type { EngineStatus } from '../protocol'
+import { CommandLineError, parseDockerArgv } from '../docker-cli/parse-argv'
+import { TokenizeError, tokenize } from '../docker-cli/tokenize'
+import { DemoError } from '../protocol'
+import * as containers from './commands/containers'
+import * as images from './commands/images'
+import * as objects from './commands/objects'
+import { containerStep, execCommand } from './exec'
+import { hostStep } from './host'
+import { isNotFound } from './errors'
+import { StepOutput } from './output'
+import { attachContainer, runContainer } from './run'
+import { Scope, scopeFilters } from './scope'
+
+/** One handler per command of the table in docker-cli/commands.ts (by its canonical name). */
+const HANDLERS: Record<string, CommandHandler> = {
+  'run': runContainer,
+  'exec': execCommand,
+  'attach': attachContainer,
+  'ps': containers.ps,
+  'diff': containers.diff,
+  'logs': containers.logs,
+  'history': images.history,
+  'pull': images.pull,
+  'images': images.images,
+  'info': objects.info,
+  'inspect': objects.inspect(['container', 'image', 'network', 'volume']),
+  'container inspect': objects.inspect(['container']),
+  'volume create': objects.volumeCreate,
+  'volume inspect': objects.inspect(['volume']),
+  'volume ls': objects.volumeLs,
+  'volume rm': objects.volumeRm,
+  'volume prune': objects.volumePrune,
+  'network create': objects.networkCreate,
+  'network ls': objects.networkLs,
+  'network inspect': objects.inspect(['network']),
+  'network connect': call => objects.networkConnect(call, true),
+  'network disconnect': call => objects.networkConnect(call, false),
+  'network rm': objects.networkRm,
+  'rm': containers.rm,
+  'start': containers.start,
+  'stop': containers.stop,
+  'restart': containers.restart,
+  'kill': containers.kill,
+}
+
+export function supportedCommands(): string[] {
+  return Object.keys(HANDLERS)
+}
+
+export class DockerEngine implements DemoEngine {
+  private closed = false
+
+  constructor(private readonly connection: Connection) {}
+
+  status(): Promise<EngineStatus> {
+    return this.connection.status()
+  }
+
+  async runStep(step: Step, context: StepRunContext, io: StepIO): Promise<StepResult> {
+    if (this.closed)
+      throw new DemoError('ENGINE_UNAVAILABLE', 'The engine connection is closed (the server is shutting down).')
+    const { docker } = await this.connection.get()
+    const output = new StepOutput(io, step.capture !== undefined)
+    const scope = new Scope(context.deckId, context.demoId, context.runId)
+    const base = { docker, connection: this.connection, step, context, io, output, scope }
+    let exitCode: number
+    try {
+      switch (step.target.kind) {
+        case 'docker':
+          exitCode = await this.dockerStep({ ...base, parsed: this.parse(step, context) })
+          break
+        case 'container':
+          exitCode = await containerStep(base, step.target.container)
+          break
+        case 'host':
+          exitCode = await hostStep(base)
+          break
+      }
+    }
+    catch (error) {
+      throw this.connection.translate(error)
+    }
+    if (step.capture === undefined)
+      return { exitCode }
+    if (exitCode === 0)
+      context.session.variables.set(step.capture, output.stdout)
+    return { exitCode, stdout: output.stdout }
+  }
+
+  private parse(step: Step, context: StepRunContext): CommandCall['parsed'] {
+    try {
+      const argv = tokenize(step.command, {
+        variable: name => context.session.variables.get(name),
+        pwd: () => context.workdir,
+      })
+      if (argv[0] !== 'docker')
+        throw new CommandLineError(`a docker step starts with "docker", got "${argv[0] ?? ''}"`)
+      return parseDockerArgv(argv.slice(1))
+    }
+    catch (error) {
+      if (error instanceof TokenizeError || error instanceof CommandLineError)
+        throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
+      throw error
+    }
+  }
+
+  private dockerStep(call: CommandCall): Promise<number> {
+    const handler = HANDLERS[call.parsed.name]
+    if (!handler)
+      throw new DemoError('UNSUPPORTED_COMMAND', `"docker ${call.parsed.name}" is in the command table but the engine has no handler for it.`)
+    return handler(call).catch((error: unknown) => {
+      if (error instanceof CommandLineError)
+        throw new DemoError('UNSUPPORTED_COMMAND', `Step ${call.step.index}: ${error.message}`)
+      throw error
+    })
+  }
+
+  /** Containers (forced, with their anonymous volumes), then networks, then volumes. */
+  async reset(scope: { deckId: string, demoId?: string }): Promise<RemovedCounts> {
+    const removed: RemovedCounts = { containers: 0, networks: 0, volumes: 0 }
+    try {
+      const { docker } = await this.connection.get()
+      const label = scopeFilters(scope.deckId, scope.demoId)
+      const ignoreGone = (error: unknown) => {
+        if (!isNotFound(error))
+          throw error
+      }
+      for (const c of await docker.listContainers({ all: true, filters: { label } })) {
+        await docker.getContainer(c.Id).remove({ force: true, v: true }).then(() => removed.containers++, ignoreGone)
+      }
+      for (const n of await docker.listNetworks({ filters: { label } })) {
+        await docker.getNetwork(n.Id).remove().then(() => removed.networks++, ignoreGone)
+      }
+      const { Volumes } = await docker.listVolumes({ filters: { label } })
+      for (const v of Volumes ?? []) {
+        await docker.getVolume(v.Name).remove().then(() => removed.volumes++, ignoreGone)
+      }
+      return removed
+    }
+    catch (error) {
+      throw this.connection.translate(error)
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.connection.invalidate()
+  }
+}

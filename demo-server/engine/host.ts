@@ -1,0 +1,82 @@
+/**
+ * `host$ COMMAND`: runs on the Docker host, from a short-lived helper container that enters the
+ * host's mount, UTS, network and IPC namespaces through dockerd's pid (NOTES.md: `Privileged`
+ * fails here and PID 1 is not the host's init; PidMode host + three capabilities work).
+ */
+import type Docker from 'dockerode'
+import type { CommandCall } from './call'
+import { ensureImage, onAbort, sleep } from './call'
+import { pumpStream } from './output'
+import { helperLabels } from './scope'
+
+/** A stand-in with busybox's nsenter, pidof and sh. */
+export const HELPER_IMAGE = 'alpine:latest'
+const CTRL_C = '\x03'
+
+/**
+ * The helper's script: find dockerd (the host's init on Docker Desktop, where dockerd lives in
+ * the VM's namespaces too), enter its namespaces, cd to the demo's directory, run the command.
+ */
+const ENTER_HOST = [
+  'pid=$(pidof dockerd | cut -d" " -f1)',
+  '[ -n "$pid" ] || pid=1',
+  `exec nsenter -t "$pid" -m -u -n -i /bin/sh -c 'cd "$1" 2>/dev/null || cd /; eval "$2"' host "$1" "$2"`,
+].join('\n')
+
+export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<number> {
+  const { docker, context, io, output, scope, step } = call
+  await ensureImage(call, HELPER_IMAGE, 'helper')
+  const env = [...context.session.variables].map(([name, value]) => `${name}=${value}`)
+  const container = await docker.createContainer({
+    Image: HELPER_IMAGE,
+    Cmd: ['sh', '-c', ENTER_HOST, 'docker-demo-host', context.workdir, step.command],
+    Env: ['HOME=/root', ...env],
+    Tty: true,
+    OpenStdin: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Labels: helperLabels(scope),
+    HostConfig: {
+      PidMode: 'host',
+      CapAdd: ['SYS_ADMIN', 'SYS_PTRACE', 'SYS_CHROOT'],
+      // The command enters the host's network namespace itself; no veth for the helper.
+      NetworkMode: 'none',
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  })
+  const removers: Array<() => void> = []
+  try {
+    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as NodeJS.ReadWriteStream & { destroy: () => void }
+    const done = pumpStream(stream, true, output)
+    const exited = container.wait() as Promise<{ StatusCode: number }>
+    exited.catch(() => {})
+    await container.start()
+    await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
+    removers.push(io.onInput(data => stream.write(data)))
+    removers.push(io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }))
+    let aborted = false
+    const status = await Promise.race([
+      exited.then(r => r.StatusCode),
+      new Promise<undefined>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve(undefined) }))),
+    ])
+    if (aborted) {
+      stream.write(CTRL_C)
+      await Promise.race([exited, sleep(1000)])
+    }
+    await Promise.race([done, sleep(aborted ? 500 : 2000)])
+    stream.destroy()
+    return status ?? (await Promise.race([exited.then(r => r.StatusCode), sleep(100).then(() => 130)]))
+  }
+  finally {
+    for (const remove of removers)
+      remove()
+    // Without a pid namespace of its own, a forced removal kills every process of the helper's
+    // cgroup, including what the command left behind on the host.
+    await removeHelper(container)
+  }
+}
+
+async function removeHelper(container: Docker.Container): Promise<void> {
+  await container.remove({ force: true }).catch(() => {})
+}

@@ -1,0 +1,226 @@
+/**
+ * `docker run` and `docker attach`. Order matters (NOTES.md): create, attach, start, wait, and
+ * wait for the attach stream's end as well, or the first bytes are lost. `--rm` removes after
+ * the wait rather than with AutoRemove, for the same reason.
+ */
+import fs from 'node:fs'
+import type Docker from 'dockerode'
+import type { CommandCall } from './call'
+import type { ContainerCreateBody, MountOptions, RunPlan } from '../docker-cli/run-options'
+import { anonymousContainerRef } from '../deck/steps'
+import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
+import { ensureImage, onAbort, sleep } from './call'
+import { daemonMessage } from './errors'
+import { pumpStream } from './output'
+
+export async function runContainer(call: CommandCall): Promise<number> {
+  const { docker, context, scope } = call
+  const plan = planRun(call.parsed, {
+    labels: scope.labels,
+    workdir: context.workdir,
+    env: name => context.session.variables.get(name),
+  })
+  // Everything that can refuse is checked before anything is created.
+  if (plan.name)
+    await scope.checkContainerName(docker, plan.name)
+  for (const ref of plan.referencedContainers)
+    await scope.ownedContainer(docker, ref, 'share its volumes or network with a new container')
+  const freeVolumes: string[] = []
+  for (const volume of plan.namedVolumes) {
+    if (await scope.checkVolumeName(docker, volume.name) === 'free')
+      freeVolumes.push(volume.name)
+  }
+  await ensureImage(call, plan.image, 'run')
+  const image = await docker.getImage(plan.image).inspect()
+  labelImageVolumes(plan.create, image, scope.labels)
+  inlineSeccompProfiles(plan.create, context.workdir)
+
+  for (const volume of plan.namedVolumes.filter(v => freeVolumes.includes(v.name))) {
+    // Docker would create these itself, unlabelled; we create them first, labelled.
+    await docker.createVolume({ Name: volume.name, Labels: scope.labels, ...(Object.keys(volume.driverOptions).length > 0 ? { DriverOpts: volume.driverOptions } : {}) })
+  }
+
+  const enterOnly = plan.interactive && plan.tty && !plan.detach && !context.interactive
+    && (plan.command.length === 0 || isShellCommand(plan.command))
+  const attachStdin = plan.interactive && plan.tty && context.interactive && !plan.detach
+  const create = { ...plan.create }
+  if (!plan.detach && !attachStdin && !enterOnly) {
+    // Nobody will type: give the process an empty stdin rather than one that never ends.
+    create.OpenStdin = false
+    create.AttachStdin = false
+  }
+  if (enterOnly)
+    create.HostConfig = { ...create.HostConfig, AutoRemove: plan.remove }
+
+  let container: Docker.Container
+  try {
+    container = await docker.createContainer(create as Docker.ContainerCreateOptions)
+  }
+  catch (error) {
+    return runFailed(call, error)
+  }
+  if (!plan.name)
+    context.session.anonymousContainers.set(anonymousContainerRef(call.step.index), container.id)
+
+  if (plan.detach || enterOnly) {
+    try {
+      await container.start()
+    }
+    catch (error) {
+      return runFailed(call, error)
+    }
+    if (plan.tty)
+      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
+    if (plan.detach)
+      call.output.out(`${container.id}\n`)
+    return 0
+  }
+  return foreground(call, container, plan, attachStdin)
+}
+
+/** Runs an attached container to its end (or, for a presenter's terminal, until detached). */
+async function foreground(call: CommandCall, container: Docker.Container, plan: RunPlan, attachStdin: boolean): Promise<number> {
+  const { context, io, output } = call
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true, ...(attachStdin ? { stdin: true, hijack: true } : {}) }) as NodeJS.ReadWriteStream & { destroy: () => void }
+  const streamDone = pumpStream(stream, plan.tty, output)
+  const removers: Array<() => void> = []
+  try {
+    const exited = container.wait() as Promise<{ StatusCode: number }>
+    exited.catch(() => {})
+    try {
+      await container.start()
+    }
+    catch (error) {
+      stream.destroy()
+      return runFailed(call, error)
+    }
+    if (plan.tty) {
+      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
+      removers.push(io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }))
+    }
+    if (attachStdin)
+      removers.push(io.onInput(data => stream.write(data)))
+
+    let aborted = false
+    const abort = new Promise<void>((resolve) => {
+      removers.push(onAbort(context.signal, () => {
+        aborted = true
+        resolve()
+      }))
+    })
+    if (attachStdin) {
+      // A presenter's terminal: it ends when the process does, or when the presenter leaves
+      // (cancel, or the detach keys Ctrl-P Ctrl-Q). Leaving keeps the container running for
+      // the `/ #` steps that follow.
+      await Promise.race([streamDone, abort])
+      // The stream also ends on detach; an exit shows up in wait() right after it.
+      const status = aborted ? undefined : await Promise.race([exited.then(r => r.StatusCode, () => undefined), sleep(1000).then(() => undefined)])
+      if (status === undefined) {
+        stream.destroy()
+        return 0
+      }
+      await removeAfter(container, plan)
+      return status
+    }
+    const outcome = await Promise.race([exited.then(r => r.StatusCode), abort.then(() => undefined)])
+    if (outcome === undefined) {
+      // Cancel or timeout: the process must really stop, as Ctrl-C then `docker kill` would.
+      await container.kill({ signal: 'SIGKILL' }).catch(() => {})
+    }
+    const { StatusCode } = await exited.catch(() => ({ StatusCode: 137 }))
+    await Promise.race([streamDone, sleep(2000)])
+    await removeAfter(container, plan)
+    return StatusCode
+  }
+  finally {
+    for (const remove of removers)
+      remove()
+  }
+}
+
+async function removeAfter(container: Docker.Container, plan: RunPlan): Promise<void> {
+  if (plan.remove)
+    await container.remove({ force: true, v: true }).catch(() => {})
+}
+
+/** `docker: Error response from daemon: ...` and the CLI's exit codes 125/126/127. */
+function runFailed(call: CommandCall, error: unknown): number {
+  const message = daemonMessage(error)
+  call.output.err(`docker: Error response from daemon: ${message}\n\nRun 'docker run --help' for more information\n`)
+  if (/executable file not found|no such file or directory/.test(message))
+    return 127
+  if (/permission denied|cannot execute/.test(message))
+    return 126
+  return 125
+}
+
+/** An image's VOLUME paths would become unlabelled anonymous volumes: mount them ourselves. */
+function labelImageVolumes(create: ContainerCreateBody, image: Docker.ImageInspectInfo, labels: Record<string, string>): void {
+  const volumes = Object.keys(image.Config?.Volumes ?? {})
+  if (volumes.length === 0)
+    return
+  const covered = new Set([
+    ...(create.HostConfig.Mounts ?? []).map(m => m.Target),
+    ...(create.HostConfig.Binds ?? []).map(b => b.split(':')[1]),
+  ])
+  const extra: MountOptions[] = volumes
+    .filter(target => !covered.has(target))
+    .map(target => ({ Type: 'volume', Target: target, VolumeOptions: { Labels: { ...labels } } }))
+  if (extra.length > 0)
+    create.HostConfig.Mounts = [...(create.HostConfig.Mounts ?? []), ...extra]
+}
+
+/** `--security-opt seccomp=profile.json` sends the file's content, as the CLI does. */
+function inlineSeccompProfiles(create: ContainerCreateBody, workdir: string): void {
+  const options = create.HostConfig.SecurityOpt
+  if (!options)
+    return
+  create.HostConfig.SecurityOpt = options.map((option) => {
+    const match = /^seccomp[=:](.+)$/.exec(option)
+    if (!match || match[1] === 'unconfined' || match[1].trimStart().startsWith('{'))
+      return option
+    const file = resolveHostPath(match[1], workdir)
+    const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
+    return `seccomp=${JSON.stringify(profile)}`
+  })
+}
+
+/** `docker attach X` / `docker container attach X`. */
+export async function attachContainer(call: CommandCall): Promise<number> {
+  const { docker, context, io, output, scope } = call
+  const ref = call.parsed.operands[0]
+  const info = await scope.ownedContainer(docker, ref, 'attach to')
+  if (!info) {
+    output.err(`Error response from daemon: No such container: ${ref}\n`)
+    return 1
+  }
+  if (!info.State.Running) {
+    output.err('You cannot attach to a stopped container, start it first\n')
+    return 1
+  }
+  if (!context.interactive)
+    return 0 // entering only: the `/ #` steps that follow exec in it
+  const container = docker.getContainer(info.Id)
+  const tty = info.Config.Tty
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true, stdin: info.Config.OpenStdin, hijack: info.Config.OpenStdin }) as NodeJS.ReadWriteStream & { destroy: () => void }
+  const done = pumpStream(stream, tty, output)
+  const removers = [
+    io.onInput(data => stream.write(data)),
+    io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }),
+  ]
+  try {
+    if (tty)
+      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
+    let aborted = false
+    await Promise.race([done, new Promise<void>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve() })))])
+    stream.destroy()
+    if (aborted)
+      return 0
+    const state = await container.inspect().then(i => i.State).catch(() => undefined)
+    return state && !state.Running ? state.ExitCode : 0
+  }
+  finally {
+    for (const remove of removers)
+      remove()
+  }
+}
