@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
+import { createDockerEngine } from '../engine/index'
 import type { DemoEngine } from '../engine/types'
 import type { EngineStatus, StatusMessage } from '../protocol'
 import { DemoError, PROTOCOL_VERSION, TOKEN_PATH } from '../protocol'
@@ -190,10 +191,10 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
 
 async function loadDockerEngine(offline: boolean, dockerHost: string | undefined, log: (line: string) => void): Promise<DemoEngine> {
   try {
-    const { createDockerEngine } = await import('../engine/index')
     return await createDockerEngine({ offline, ...(dockerHost !== undefined ? { dockerHost } : {}) })
   }
   catch (error) {
+    // createDockerEngine reports a down engine through status(); this is for the unforeseen.
     const reason = error instanceof Error ? error.message : String(error)
     log(`cannot create the Docker engine client: ${reason}`)
     return unavailableEngine(reason)

@@ -89,6 +89,8 @@ interface ActiveRun {
   sequence: ActiveSequence
   inputListeners: Set<(data: string) => void>
   resizeListeners: Set<(cols: number, rows: number) => void>
+  /** Keystrokes that arrived before the engine attached the terminal. */
+  pendingInput: string[]
 }
 
 interface PlannedPart {
@@ -106,6 +108,7 @@ export class StopReason extends Error {
 
 const HISTORY_TRUNCATED = '\r\n[docker-demo: the rest of this output was not kept for late joiners]\r\n'
 const MAX_MATCH_BYTES = 4 * 1024 * 1024
+const MAX_PENDING_INPUT = 64 * 1024
 
 export class RunManager {
   readonly #options: Required<Omit<RunManagerOptions, 'log'>> & { log: (line: string) => void }
@@ -193,6 +196,12 @@ export class RunManager {
 
   input(runId: string, data: string): void {
     const run = this.#interactiveRun(runId)
+    if (run.inputListeners.size === 0) {
+      if (run.pendingInput.reduce((n, chunk) => n + chunk.length, 0) + data.length > MAX_PENDING_INPUT)
+        throw new DemoError('TOO_LARGE', `Run ${runId} has no terminal attached yet and ${MAX_PENDING_INPUT} characters of input are waiting; wait for its prompt.`)
+      run.pendingInput.push(data)
+      return
+    }
     for (const listener of run.inputListeners)
       listener(data)
   }
@@ -429,12 +438,14 @@ export class RunManager {
       forward()
     const timeoutMs = step.options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
     const timer = setTimeout(() => controller.abort(new StopReason('timeout', `step ${step.index} of demo "${demo.id}" ran longer than ${timeoutMs} ms`)), timeoutMs)
-    const active: ActiveRun = { demoId: demo.id, interactive, sequence, inputListeners: new Set(), resizeListeners: new Set() }
+    const active: ActiveRun = { demoId: demo.id, interactive, sequence, inputListeners: new Set(), resizeListeners: new Set(), pendingInput: [] }
     this.#runs.set(runId, active)
     const io: StepIO = {
       write,
       onInput: (listener) => {
         active.inputListeners.add(listener)
+        for (const data of active.pendingInput.splice(0))
+          listener(data)
         return () => active.inputListeners.delete(listener)
       },
       onResize: (listener) => {

@@ -10,6 +10,7 @@ import type { OutputMessage, RunEndedMessage, RunStartedMessage, ServerMessage }
 import { DemoClient } from '../../demo-server/server/client'
 import type { StandaloneOptions, StandaloneServer } from '../../demo-server/server/standalone'
 import { startStandaloneServer } from '../../demo-server/server/standalone'
+import { createDockerEngine } from '../../demo-server/engine/index'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
 
 export const FIXTURES = path.join(import.meta.dirname, 'fixtures')
@@ -35,7 +36,6 @@ export async function realEngine(): Promise<DemoEngine> {
     const { createFakeEngine } = await import('./fake-engine')
     return createFakeEngine()
   }
-  const { createDockerEngine } = await import('../../demo-server/engine/index')
   const engine = await createDockerEngine({ offline: true })
   const status = await engine.status()
   if (!status.available) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// npm start [deck.md] [slidev args...]
+//
+// Starts Slidev's dev server on the deck; vite.config.ts adds the demo server to it, so the
+// slides, the demo socket and the token share one origin. The deck's path travels to the
+// plugin in DOCKER_DEMO_DECK. One node process (no npx parents), so Ctrl-C and kill reach it.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+const args = process.argv.slice(2)
+const deckIndex = args.findIndex(arg => !arg.startsWith('-') && arg.endsWith('.md'))
+const deck = path.resolve(deckIndex === -1 ? 'slides.md' : args.splice(deckIndex, 1)[0])
+const slidev = path.join(root, 'node_modules/@slidev/cli/bin/slidev.mjs')
+
+if (!existsSync(deck)) {
+  console.error(`The deck ${deck} does not exist. Start another one with: npm start -- path/to/deck.md`)
+  process.exit(2)
+}
+if (!existsSync(slidev)) {
+  console.error(`Slidev is not installed (${slidev} is missing): run "npm ci" first.`)
+  process.exit(2)
+}
+
+const child = spawn(process.execPath, [slidev, deck, ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, DOCKER_DEMO_DECK: deck },
+})
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (child.exitCode === null)
+      child.kill(signal)
+  })
+}
+child.on('exit', (code, signal) => {
+  process.exitCode = code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)
+})
+child.on('error', (error) => {
+  console.error(`Cannot start Slidev: ${error.message}`)
+  process.exitCode = 1
+})
