@@ -21,8 +21,9 @@ export async function ps(call: CommandCall): Promise<number> {
 export async function diff(call: CommandCall): Promise<number> {
   const ref = call.parsed.operands[0]
   try {
-    const changes = await call.docker.getContainer(ref).changes() as Array<{ Kind: number, Path: string }> | null
-    call.output.out(formatDiff(changes ?? []))
+    // No changes is a JSON null, which dockerode hands over as the raw body.
+    const changes = await call.docker.getContainer(ref).changes() as unknown
+    call.output.out(formatDiff(Array.isArray(changes) ? changes : []))
     return 0
   }
   catch (error) {

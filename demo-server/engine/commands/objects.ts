@@ -24,8 +24,9 @@ export async function volumeCreate(call: CommandCall): Promise<number> {
   if (name !== undefined)
     await call.scope.checkVolumeName(call.docker, name)
   try {
-    const volume = await call.docker.createVolume({ ...(name !== undefined ? { Name: name } : {}), Labels: call.scope.labels }) as unknown as { Name: string }
-    call.output.out(`${volume.Name}\n`)
+    // dockerode answers with a Volume handle, not the daemon's JSON.
+    const volume = await call.docker.createVolume({ ...(name !== undefined ? { Name: name } : {}), Labels: call.scope.labels }) as unknown as { name: string }
+    call.output.out(`${volume.name}\n`)
     return 0
   }
   catch (error) {

@@ -1,0 +1,121 @@
+/**
+ * Shared by the engine tests: a real engine (or a failure naming the command that starts one),
+ * steps from an inline deck through the real parser, a recording StepIO, and label cleanup.
+ */
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Docker from 'dockerode'
+import type { Step } from '../../demo-server/deck/model'
+import type { DemoEngine, DemoSession, StepIO, StepResult, StepRunContext } from '../../demo-server/engine/types'
+import { parseDeck } from '../../demo-server/deck/parse'
+import { createDockerEngine } from '../../demo-server/engine/index'
+import { DECK_LABEL } from '../../demo-server/engine/labels'
+
+/** Tests label their decks with this prefix; cleanup never looks beyond it. */
+export const TEST_DECK_PREFIX = 'engine-test-'
+/** Decoys (objects the deck must not touch) carry this label instead. */
+export const DECOY_LABEL = 'org.docker-demo.test-decoy'
+
+export const docker = new Docker({ socketPath: '/var/run/docker.sock' })
+
+export async function requireEngine(): Promise<DemoEngine> {
+  const engine = await createDockerEngine({ offline: true })
+  const status = await engine.status()
+  if (!status.available)
+    throw new Error(`The engine tests need a Docker engine: ${status.message}\nStart one with: bash test/setup/dockerd.sh (then bash test/images/build-standins.sh)`)
+  const present = await docker.getImage('alpine:latest').inspect().then(() => true, () => false)
+  if (!present)
+    throw new Error('The engine tests need the stand-in image alpine:latest: bash test/images/build-standins.sh')
+  return engine
+}
+
+export class RecordingIO implements StepIO {
+  text = ''
+  private inputs = new Set<(data: string) => void>()
+  private resizes = new Set<(cols: number, rows: number) => void>()
+  write = (data: string) => { this.text += data }
+  onInput = (listener: (data: string) => void) => { this.inputs.add(listener); return () => this.inputs.delete(listener) }
+  onResize = (listener: (cols: number, rows: number) => void) => { this.resizes.add(listener); return () => this.resizes.delete(listener) }
+  type(data: string): void { for (const l of this.inputs) l(data) }
+  /** Text with terminal line ends made plain. */
+  get plain(): string { return this.text.replace(/\r\n/g, '\n') }
+}
+
+/** One demo of an inline deck, with the state its steps share. */
+export class TestDemo {
+  readonly deckId = `${TEST_DECK_PREFIX}${randomUUID().slice(0, 8)}`
+  readonly session: DemoSession = { variables: new Map(), anonymousContainers: new Map() }
+  readonly workdir: string
+  readonly steps: Step[]
+
+  constructor(readonly engine: DemoEngine, fence: string, readonly demoId = 'demo') {
+    const deck = parseDeck(`<DockerDemo id="${demoId}">\n\n\`\`\`sh\n${fence.trim()}\n\`\`\`\n\n</DockerDemo>\n`, 'inline.md')
+    if (deck.problems.length > 0)
+      throw new Error(deck.problems.map(p => `${p.loc.line}: ${p.message}`).join('\n'))
+    this.steps = deck.demos[0].steps
+    this.workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-'))
+  }
+
+  context(overrides: Partial<StepRunContext> = {}): StepRunContext {
+    return {
+      deckId: this.deckId,
+      demoId: this.demoId,
+      runId: randomUUID().slice(0, 8),
+      session: this.session,
+      workdir: this.workdir,
+      offline: true,
+      interactive: false,
+      cols: 80,
+      rows: 24,
+      signal: new AbortController().signal,
+      ...overrides,
+    }
+  }
+
+  /** Runs step `index` (1-based) and returns its result and output. */
+  async run(index: number, overrides: Partial<StepRunContext> = {}, io = new RecordingIO()): Promise<StepResult & { output: string, io: RecordingIO }> {
+    const step = this.steps[index - 1]
+    if (!step)
+      throw new Error(`no step ${index}`)
+    const result = await this.engine.runStep(step, this.context(overrides), io)
+    return { ...result, output: io.plain, io }
+  }
+
+  /** Runs steps 1..n in order, failing on the first non-zero exit. */
+  async runAll(until = this.steps.length): Promise<string[]> {
+    const outputs: string[] = []
+    for (let i = 1; i <= until; i++) {
+      const result = await this.run(i)
+      outputs.push(result.output)
+      if (result.exitCode !== 0)
+        throw new Error(`step ${i} (${this.steps[i - 1].command}) exited ${result.exitCode}:\n${result.output}`)
+    }
+    return outputs
+  }
+
+  async cleanup(): Promise<void> {
+    await this.engine.reset({ deckId: this.deckId })
+    fs.rmSync(this.workdir, { recursive: true, force: true })
+  }
+}
+
+/** Removes whatever the engine tests left behind (test decks and decoys only). */
+export async function removeTestObjects(): Promise<void> {
+  const mine = (labels: Record<string, string> | null | undefined) =>
+    !!labels && ((labels[DECK_LABEL]?.startsWith(TEST_DECK_PREFIX) ?? false) || DECOY_LABEL in labels)
+  for (const c of await docker.listContainers({ all: true })) {
+    if (mine(c.Labels))
+      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})
+  }
+  for (const n of await docker.listNetworks()) {
+    if (mine(n.Labels))
+      await docker.getNetwork(n.Id).remove().catch(() => {})
+  }
+  const { Volumes } = await docker.listVolumes()
+  for (const v of Volumes ?? []) {
+    if (mine(v.Labels))
+      await docker.getVolume(v.Name).remove().catch(() => {})
+  }
+}
