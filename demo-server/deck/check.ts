@@ -82,6 +82,12 @@ function checkStep(step: Step, scope: Scope): DeckProblem[] {
     catch (error) {
       report((error as Error).message)
     }
+    if (step.target.kind === 'host') {
+      for (const name of hostVariables(step.command)) {
+        if (!scope.has('variable', name))
+          report(`$${name} is not set by an earlier step of this demo (write ${name}=$(docker ...) first)`)
+      }
+    }
     if (step.target.kind === 'container') {
       const container = step.target.container
       if (container.startsWith('$') && !scope.has('variable', container.slice(1)))
@@ -224,4 +230,20 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
     scope.add('variable', step.capture, line)
   if (step.capture && command.name === 'run')
     scope.add('container', `$${step.capture}`, line)
+}
+
+/** Variables of the host shell that a host step may use without a demo setting them. */
+const HOST_SHELL_VARIABLES = new Set(['HOME', 'PATH', 'PWD', 'USER', 'SHELL', 'HOSTNAME'])
+
+/** `$NAME` / `${NAME}` outside single quotes in a host step: the server passes the demo's
+ *  captured values to the host shell, so an upper-case name it lacks is a dangling reference. */
+export function hostVariables(command: string): string[] {
+  const names: string[] = []
+  const unquoted = command.replace(/'[^']*'/g, '')
+  for (const [, braced, bare] of unquoted.matchAll(/\$(?:\{([A-Z_][A-Z0-9_]*)\}|([A-Z_][A-Z0-9_]*))/g)) {
+    const name = braced ?? bare
+    if (!HOST_SHELL_VARIABLES.has(name) && !names.includes(name))
+      names.push(name)
+  }
+  return names
 }
