@@ -1,0 +1,105 @@
+/**
+ * The deck in a real browser: Slidev's dev server with the demo server plugin, a real engine.
+ * A presenter window and an audience window see the same output of one run; a window whose
+ * token fetch is refused watches without controls.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Isolation, SlidevProcess } from './harness'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TOKEN_PATH } from '../../demo-server/protocol'
+import { gotoSettled, isolate, launchChromium, REPO, requireEngine, startSlidev } from './harness'
+
+const SCREENSHOTS = path.join(REPO, 'test-results')
+
+let isolation: Isolation
+let slidev: SlidevProcess & { [Symbol.asyncDispose]: () => Promise<void> }
+let browser: Browser & { [Symbol.asyncDispose]: () => Promise<void> }
+let context: BrowserContext
+let presenter: Page
+let audience: Page
+
+const demo = (id: string) => `.docker-demo[data-demo-id="${id}"]`
+
+/** The output block's text, once the run of `step` shows its badge. */
+async function outputAfter(page: Page, id: string, outcome: string): Promise<string> {
+  const badge = page.locator(`${demo(id)} .demo-badge[data-outcome="${outcome}"]`).last()
+  await badge.waitFor({ timeout: 60_000 })
+  return page.locator(`${demo(id)} .demo-output`).innerText()
+}
+
+beforeAll(async () => {
+  await requireEngine()
+  isolation = await isolate()
+  slidev = await startSlidev(isolation)
+  browser = await launchChromium(isolation)
+  // One context, as on the presenter's machine: Slidev syncs the two windows' navigation.
+  context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+  presenter = await context.newPage()
+  audience = await context.newPage()
+  // Load both fully before any container starts: veths appearing abort loads in flight.
+  await gotoSettled(presenter, `${slidev.url}/presenter/1`)
+  await gotoSettled(audience, `${slidev.url}/1`)
+})
+
+afterAll(async () => {
+  await context?.close()
+  await browser?.[Symbol.asyncDispose]()
+  await slidev?.[Symbol.asyncDispose]()
+  await isolation?.[Symbol.asyncDispose]()
+})
+
+describe('DockerDemo in the browser', () => {
+  it('gives the presenter\'s windows the controls once connected', async () => {
+    for (const page of [presenter, audience])
+      await page.locator(`${demo('hello')} [data-action="run-all"]`).waitFor({ timeout: 30_000 })
+    // The presenter's next-slide preview is static: no controls on the "fails" demo there.
+    expect(await presenter.locator(`${demo('fails')} [data-action]`).filter({ visible: true }).count()).toBe(0)
+  })
+
+  it('streams one run to both windows, with the same text', async () => {
+    await presenter.locator(`${demo('hello')} [data-action="run-all"]`).click()
+    const inPresenter = await outputAfter(presenter, 'hello', 'ok')
+    const inAudience = await outputAfter(audience, 'hello', 'ok')
+    expect(inPresenter).toContain('$ docker run --rm alpine echo hello')
+    expect(inPresenter).toMatch(/^hello$/m)
+    expect(inAudience).toBe(inPresenter)
+
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    await audience.screenshot({ path: path.join(SCREENSHOTS, 'deck-audience-hello.png') })
+    await presenter.screenshot({ path: path.join(SCREENSHOTS, 'deck-presenter-hello.png') })
+  })
+
+  it('shows a late window the run it missed, read-only when its token is refused', async () => {
+    const viewer = await context.newPage()
+    await viewer.route(`**${TOKEN_PATH}`, route => route.fulfill({ status: 403, body: 'Forbidden' }))
+    await gotoSettled(viewer, `${slidev.url}/1`)
+    await viewer.locator(`${demo('hello')} .docker-demo-note`, { hasText: 'view only' }).waitFor({ timeout: 30_000 })
+    expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(1)
+    expect(await viewer.locator(`${demo('hello')} :is([data-action], button.docker-demo-chip)`).count()).toBe(0)
+    expect(await outputAfter(viewer, 'hello', 'ok')).toBe(await presenter.locator(`${demo('hello')} .demo-output`).innerText())
+    await viewer.close()
+  })
+
+  it('runs step by step on the next slide; an expected failure is reported as such', async () => {
+    await presenter.keyboard.press('ArrowRight')
+    await presenter.waitForURL(/\/presenter\/2(\?|$)/, { timeout: 15_000 })
+    // The audience window follows the presenter (Slidev's sync), and its demo subscribes.
+    await audience.waitForURL(/\/2(\?|$)/, { timeout: 15_000 })
+    const next = presenter.locator(`${demo('fails')} [data-action="run-next"]`)
+    await next.waitFor({ timeout: 30_000 })
+    expect(await next.innerText()).toBe('▶ 1')
+    await next.click()
+    await outputAfter(presenter, 'fails', 'ok')
+    await expect.poll(() => next.innerText(), { timeout: 10_000 }).toBe('▶ 2')
+    await next.click()
+    const inPresenter = await outputAfter(presenter, 'fails', 'expected-failure')
+    const inAudience = await outputAfter(audience, 'fails', 'expected-failure')
+    expect(inPresenter).toMatch(/^before$/m)
+    expect(inPresenter).toMatch(/^oops$/m)
+    expect(inPresenter).toContain('expected failure')
+    expect(inAudience).toBe(inPresenter)
+    await audience.screenshot({ path: path.join(SCREENSHOTS, 'deck-audience-fails.png') })
+  })
+})
