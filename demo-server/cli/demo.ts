@@ -84,12 +84,12 @@ async function main(argv: string[]): Promise<number> {
       if (ids.length !== 1)
         throw new UsageError('"run" takes one demo id, e.g. "npm run demo -- run volume-share".')
       const step = values.step === undefined ? undefined : parseInteger(values.step, '--step')
-      return run(client, ids[0], step)
+      return await run(client, ids[0], step)
     }
     default:
       if (ids.length > 1)
         throw new UsageError('"reset" takes at most one demo id (none resets the whole deck).')
-      return reset(client, ids[0])
+      return await reset(client, ids[0])
   }
 }
 
@@ -153,7 +153,12 @@ async function run(client: DemoClient, demoId: string, step: number | undefined)
     return EXIT_REFUSED
   }
   const ended: RunEndedMessage[] = []
-  const finished = new Promise<number>((resolve) => {
+  let settled = false
+  const finished = new Promise<number>((resolveWith) => {
+    const resolve = (code: number) => {
+      settled = true
+      resolveWith(code)
+    }
     client.onMessage((message: ServerMessage) => {
       switch (message.type) {
         case 'output':
@@ -179,16 +184,23 @@ async function run(client: DemoClient, demoId: string, step: number | undefined)
       }
     })
     void client.closed.then(({ code }) => {
-      console.error(`The demo server closed the connection (code ${code}) before the run ended.`)
+      if (!settled)
+        console.error(`The demo server closed the connection (code ${code}) before the run ended.`)
       resolve(EXIT_FAILED)
     })
   })
-  // Ctrl-C stops the step in its container instead of leaving it running.
+  // Ctrl-C (or a kill) stops the step in its container instead of leaving it running; a
+  // second one gives up waiting.
+  let interrupted = false
   const onInterrupt = () => {
+    if (interrupted)
+      process.exit(130)
+    interrupted = true
     console.error(`\nCancelling "${demoId}"...`)
     client.control({ type: 'cancel', demoId })
   }
-  process.once('SIGINT', onInterrupt)
+  process.on('SIGINT', onInterrupt)
+  process.on('SIGTERM', onInterrupt)
   try {
     client.control({ type: 'run', demoId, ...(step !== undefined ? { step } : {}), cols: process.stdout.columns, rows: process.stdout.rows })
     const code = await finished
@@ -198,6 +210,7 @@ async function run(client: DemoClient, demoId: string, step: number | undefined)
   }
   finally {
     process.off('SIGINT', onInterrupt)
+    process.off('SIGTERM', onInterrupt)
   }
 }
 

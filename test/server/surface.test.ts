@@ -1,0 +1,29 @@
+/** Pins the public surface (demo-server/index.ts): a change to it is a deliberate one. */
+import { expect, it } from 'vitest'
+import * as surface from '../../demo-server/index'
+
+it('exports exactly the documented names', () => {
+  expect(Object.keys(surface).sort()).toEqual([
+    'ACCEPTABLE_OUTCOMES',
+    'CLOSE_TOO_LARGE',
+    'DEFAULT_STEP_TIMEOUT_MS',
+    'DemoClient',
+    'DemoError',
+    'ERROR_CODES',
+    'MAX_MESSAGE_BYTES',
+    'PROTOCOL_PATH',
+    'PROTOCOL_VERSION',
+    'RunManager',
+    'TOKEN_PATH',
+    'createDemoServer',
+    'deckIdOf',
+    'dockerDemoPlugin',
+    'fetchToken',
+    'formatProblem',
+    'isControlRequest',
+    'parseClientMessage',
+    'parseDeck',
+    'startStandaloneServer',
+    'toErrorPayload',
+  ])
+})
