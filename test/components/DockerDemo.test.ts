@@ -54,10 +54,11 @@ describe('DockerDemo', () => {
     server.socket.push(ended('r1', 1, 'ok'))
     await flushPromises()
     const out = wrapper.find('.demo-output')
-    expect(out.find('.demo-run-header').text()).toMatch(/^1\s*\$ docker run --rm alpine echo hello$/)
+    expect(out.find('.demo-run-header').text()).toBe('$ docker run --rm alpine echo hello')
+    expect(out.find('.demo-badge-step').text()).toBe('#1')
     expect(out.find('.demo-run-text').text()).toBe('hello')
     expect(out.find('.demo-run-text span').attributes('style')).toContain('color')
-    expect(out.find('.demo-badge').text()).toBe('ok')
+    expect(out.find('.demo-badge-text').text()).toBe('ok')
     expect(wrapper.find('[data-action="run-next"]').text()).toBe('▶ 2')
   })
 
@@ -71,7 +72,18 @@ describe('DockerDemo', () => {
     expect(wrapper.findAll('.docker-demo-chip').map(c => c.element.tagName)).toEqual(['SPAN', 'SPAN', 'SPAN', 'SPAN'])
     expect(wrapper.text()).toContain('view only')
     expect(wrapper.find('.demo-run-text').text()).toBe('ping: bad address \'nowhere\'')
-    expect(wrapper.find('.demo-badge').text()).toBe('expected failure — exit 1')
+    expect(wrapper.find('.demo-badge-text').text()).toBe('expected failure — exit 1')
+  })
+
+  it('does not repeat the header when the output opens with the prompt line, as the server\'s does', async () => {
+    const { server, wrapper } = await connected('secret')
+    server.socket.push(started('r1', 1))
+    server.socket.push(output('r1', '$ docker run --rm alpine echo hello\r\n'))
+    server.socket.push(output('r1', 'hello\r\n'))
+    await flushPromises()
+    expect(wrapper.find('.demo-run-header').exists()).toBe(false)
+    expect(wrapper.findAll('.demo-line').map(l => l.text())).toEqual(['$ docker run --rm alpine echo hello', 'hello'])
+    expect(wrapper.find('.demo-badge-text').text()).toBe('running…')
   })
 
   it('shows coded errors and the engine status as text', async () => {
@@ -123,7 +135,7 @@ describe('DockerDemo', () => {
         recorded: [{ started: started('r1', 1), events: [[0.2, 'o', 'hello\r\n']], ended: ended('r1', 1, 'ok') }],
       })
       expect(recorded.find('.demo-run-text').text()).toBe('hello')
-      expect(recorded.find('.demo-badge').text()).toBe('ok')
+      expect(recorded.find('.demo-badge-text').text()).toBe('ok')
       expect(server.sockets).toHaveLength(0)
     }
   })
