@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm start [deck.md] [slidev args...]
+// npm start [deck.md] [--offline] [slidev args...]
 //
 // Starts Slidev's dev server on the deck; vite.config.ts adds the demo server to it, so the
 // slides, the demo socket and the token share one origin. The deck's path travels to the
@@ -14,6 +14,11 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const args = process.argv.slice(2)
 const deckIndex = args.findIndex(arg => !arg.startsWith('-') && arg.endsWith('.md'))
 const deck = path.resolve(deckIndex === -1 ? 'slides.md' : args.splice(deckIndex, 1)[0])
+// --offline is ours, not Slidev's: never pull, skip `online` steps.
+const offlineIndex = args.indexOf('--offline')
+const offline = offlineIndex !== -1
+if (offline)
+  args.splice(offlineIndex, 1)
 const slidev = path.join(root, 'node_modules/@slidev/cli/bin/slidev.mjs')
 
 if (!existsSync(deck)) {
@@ -27,7 +32,9 @@ if (!existsSync(slidev)) {
 
 const child = spawn(process.execPath, [slidev, deck, ...args], {
   stdio: 'inherit',
-  env: { ...process.env, DOCKER_DEMO_DECK: deck },
+  // Vite 8 warns about every extensionless import the config pulls in (all of demo-server/);
+  // its bundling loader handles them, so the warning is noise on the presenter's console.
+  env: { VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...process.env, DOCKER_DEMO_DECK: deck, ...(offline ? { DOCKER_DEMO_OFFLINE: '1' } : {}) },
 })
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {

@@ -123,7 +123,8 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     // Said once per change, at the edge, so the presenter's console is not a wall of retries.
     if (!next.available && !reportedUnavailable) {
       reportedUnavailable = true
-      log(`Docker engine unreachable: ${next.message ?? 'no reason given'}. Demos cannot run live (the deck plays recordings instead). Start the engine (here: bash test/setup/dockerd.sh; elsewhere: Docker Desktop); checking again every ${pollMs / 1000} s.`)
+      const reason = (next.message ?? 'no reason given (start the engine: bash test/setup/dockerd.sh, or Docker Desktop)').replace(/\.+$/, '')
+      log(`Docker engine unreachable: ${reason}. Demos cannot run live until it answers (the deck plays recordings); checking again every ${pollMs / 1000} s.`)
     }
     else if (next.available && (reportedUnavailable || !engineStatus.available)) {
       reportedUnavailable = false

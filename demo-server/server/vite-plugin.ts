@@ -35,7 +35,8 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
         address: () => httpServer.address(),
         extraHosts: options.extraHosts,
-        log: line => server.config.logger.info(`[docker-demo] ${line}`, { timestamp: true }),
+        // Slidev quiets Vite's logger; the engine being unreachable must still be seen.
+        log: line => console.log(`[docker-demo] ${line}`),
       })
       // Vite's own HMR socket shares 'upgrade': handleUpgrade leaves other paths alone.
       const onUpgrade = (req: Parameters<typeof demo.handleUpgrade>[0], socket: Parameters<typeof demo.handleUpgrade>[1], head: Buffer) => {
