@@ -110,6 +110,11 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     log,
   })
   source.onChange(() => sockets.broadcastStatus())
+  // A run that found the engine gone should not wait for the next poll to say so.
+  manager.onEvent((event) => {
+    if (event.type === 'run-ended' && event.error?.code === 'ENGINE_UNAVAILABLE')
+      void refreshEngineStatus()
+  })
 
   const pollMs = options.enginePollMs ?? 3_000
   let pollTimer: NodeJS.Timeout | undefined

@@ -117,6 +117,7 @@ export class RunManager {
   readonly #sequences = new Set<ActiveSequence>()
   readonly #listeners = new Set<(event: RunEvent) => void>()
   #closed = false
+  #resettingDeck = false
 
   constructor(options: RunManagerOptions) {
     this.#options = {
@@ -148,6 +149,8 @@ export class RunManager {
     }
     if (demo.steps.length === 0)
       throw new DemoError('UNKNOWN_STEP', `Demo "${demo.id}" (${demo.loc.file}:${demo.loc.line}) has no steps: put a \`\`\`sh fence inside its <DockerDemo>.`)
+    if (this.#resettingDeck)
+      throw new DemoError('BUSY', 'The whole deck is being reset; run the demo again in a moment.')
     const plan = this.#plan(deck, demo, options.step)
     const demos = plan.map(part => part.demo.id)
     for (const id of demos) {
@@ -215,15 +218,23 @@ export class RunManager {
   /** Removes what the demo (or, without an id, the whole deck) created; cancels its runs first. */
   async reset(demoId?: string): Promise<ResetDoneMessage> {
     if (demoId === undefined) {
-      const running = [...this.#sequences]
-      for (const sequence of running)
-        sequence.controller.abort(new StopReason('cancelled', 'the deck is being reset'))
-      await Promise.all(running.map(sequence => sequence.done))
-      const removed = await this.#options.engine.reset({ deckId: this.#options.deckId })
-      this.#demos.clear()
-      const message: ResetDoneMessage = { type: 'reset-done', removed }
-      this.#emit(message)
-      return message
+      if (this.#resettingDeck)
+        throw new DemoError('BUSY', 'The whole deck is being reset already.')
+      this.#resettingDeck = true
+      try {
+        const running = [...this.#sequences]
+        for (const sequence of running)
+          sequence.controller.abort(new StopReason('cancelled', 'the deck is being reset'))
+        await Promise.all(running.map(sequence => sequence.done))
+        const removed = await this.#options.engine.reset({ deckId: this.#options.deckId })
+        this.#demos.clear()
+        const message: ResetDoneMessage = { type: 'reset-done', removed }
+        this.#emit(message)
+        return message
+      }
+      finally {
+        this.#resettingDeck = false
+      }
     }
     findDemo(this.#options.deck(), demoId)
     const state = this.#state(demoId)
