@@ -41,6 +41,46 @@ export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
+/**
+ * POST /containers/{id}/wait?condition=next-exit, resolved once the daemon has registered the
+ * wait (it flushes the headers then), so that a container started afterwards cannot exit
+ * unseen. dockerode's wait() resolves only with the body, and its default condition
+ * (not-running) answers 0 at once for a container that has not started yet.
+ */
+export function registerWait(docker: Docker, id: string): Promise<{ exited: Promise<{ StatusCode: number }> }> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial({
+      path: `/containers/${id}/wait?`,
+      method: 'POST',
+      isStream: true,
+      options: { _query: { condition: 'next-exit' }, _body: {} },
+      statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+    }, (error, result) => {
+      if (error) {
+        reject(error)
+        return
+      }
+      const response = result as NodeJS.ReadableStream
+      const exited = new Promise<{ StatusCode: number }>((resolveExit, rejectExit) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => { body += chunk })
+        response.on('end', () => {
+          try {
+            resolveExit(JSON.parse(body) as { StatusCode: number })
+          }
+          catch {
+            rejectExit(new Error(`unexpected wait response ${JSON.stringify(body)}`))
+          }
+        })
+        response.on('error', rejectExit)
+      })
+      exited.catch(() => {})
+      resolve({ exited })
+    })
+  })
+}
+
 /** "Error response from daemon: ..." on stderr, exit 1: how the CLI reports a refused call. */
 export function daemonError(call: Pick<CommandCall, 'output'>, error: unknown, prefix = ''): number {
   call.output.err(`${prefix}Error response from daemon: ${daemonMessage(error)}\n`)

@@ -5,7 +5,7 @@
  */
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
-import { ensureImage, onAbort, sleep } from './call'
+import { ensureImage, onAbort, registerWait, sleep } from './call'
 import { pumpStream } from './output'
 import { helperLabels } from './scope'
 
@@ -49,8 +49,7 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
   try {
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as NodeJS.ReadWriteStream & { destroy: () => void }
     const done = pumpStream(stream, true, output)
-    const exited = container.wait() as Promise<{ StatusCode: number }>
-    exited.catch(() => {})
+    const { exited } = await registerWait(docker, container.id)
     await container.start()
     await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
     removers.push(io.onInput(data => stream.write(data)))

@@ -9,7 +9,7 @@ import type { CommandCall } from './call'
 import type { ContainerCreateBody, MountOptions, RunPlan } from '../docker-cli/run-options'
 import { anonymousContainerRef } from '../deck/steps'
 import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
-import { ensureImage, onAbort, sleep } from './call'
+import { ensureImage, onAbort, registerWait, sleep } from './call'
 import { daemonMessage } from './errors'
 import { pumpStream } from './output'
 
@@ -85,8 +85,7 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
   const streamDone = pumpStream(stream, plan.tty, output)
   const removers: Array<() => void> = []
   try {
-    const exited = container.wait() as Promise<{ StatusCode: number }>
-    exited.catch(() => {})
+    const { exited } = await registerWait(call.docker, container.id)
     try {
       await container.start()
     }

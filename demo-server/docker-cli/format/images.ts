@@ -17,8 +17,8 @@ export interface ImageSummary {
 
 export function formatImages(images: ImageSummary[], nowMs: number): string {
   const rows: string[][] = []
-  const sorted = [...images].sort((a, b) => b.Created - a.Created)
-  for (const image of sorted) {
+  // In the daemon's order (newest first), as the CLI prints it.
+  for (const image of images) {
     const tags = (image.RepoTags ?? []).filter(t => t !== '<none>:<none>')
     const refs = tags.length > 0 ? tags.map(splitTag) : [{ repository: '<none>', tag: '<none>' }]
     for (const { repository, tag } of refs)
