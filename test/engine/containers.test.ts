@@ -160,8 +160,9 @@ docker network inspect bridge
 `)
     try {
       const out = await demo.runAll()
-      // Cells, with durations made equal: a minute may turn between the two calls.
-      const cells = (text: string) => text.replace(/(\d+ \w+|About an? \w+|Less than a second) ago/g, 'N ago').split('\n').map(l => l.split(/ {3,}/))
+      // Cells, with durations made equal (a minute may turn between the two calls), rows sorted
+      // (the daemon orders images created in the same second differently from call to call).
+      const cells = (text: string) => text.replace(/(\d+ \w+|About an? \w+|Less than a second) ago/g, 'N ago').split('\n').sort().map(l => l.split(/ {3,}/))
       expect(cells(out[0])).toEqual(cells(cli('images')))
       expect(cells(out[1])).toEqual(cells(cli('history', 'alpine')))
       expect(out[2]).toBe(cli('network', 'ls'))

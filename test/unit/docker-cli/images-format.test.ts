@@ -5,7 +5,7 @@ const NOW = Date.parse('2026-11-28T12:00:00Z')
 const s = (agoMs: number) => (NOW - agoMs) / 1000
 
 describe('docker images', () => {
-  it('prints one row per tag in the daemon's order, <none> for untagged', () => {
+  it('prints one row per tag in the daemon order, <none> for untagged', () => {
     const text = formatImages([
       { Id: 'sha256:a5cff6831e22bbbb', RepoTags: ['amazon/aws-cli:latest'], Created: s(60_000), Size: 46_490_000 },
       { Id: 'sha256:3c6dac2d0fb8aaaa', RepoTags: ['alpine:latest', '127.0.0.1:5000/library/alpine:latest'], Created: s(120_000), Size: 1_990_000 },
