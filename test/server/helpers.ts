@@ -32,10 +32,6 @@ const ENGINE_DOWN = 'The Docker engine does not answer: start it with `bash test
 
 /** The real engine, or a failure that says how to start it. */
 export async function realEngine(): Promise<DemoEngine> {
-  if (process.env.DEMO_TEST_ENGINE === 'fake') {
-    const { createFakeEngine } = await import('./fake-engine')
-    return createFakeEngine()
-  }
   const engine = await createDockerEngine({ offline: true })
   const status = await engine.status()
   if (!status.available) {

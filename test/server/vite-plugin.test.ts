@@ -35,7 +35,7 @@ describe('the Vite plugin', () => {
 
       // Vite's HMR socket still answers on the same server.
       const hmr = await new Promise<string>((resolve) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${port}/`, 'vite-hmr', { origin })
+        const socket = new WebSocket(`ws://127.0.0.1:${port}/?token=${vite.config.webSocketToken}`, 'vite-hmr', { origin })
         socket.once('open', () => {
           socket.close()
           resolve('open')
