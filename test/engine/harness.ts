@@ -35,7 +35,13 @@ export class RecordingIO implements StepIO {
   text = ''
   private inputs = new Set<(data: string) => void>()
   private resizes = new Set<(cols: number, rows: number) => void>()
-  write = (data: string) => { this.text += data }
+  write = (data: string) => {
+    this.text += data
+    // Answer "where is the cursor?" as a terminal (xterm.js in the deck) does; busybox's line
+    // editor asks after each prompt and eats the next keys while it waits for the answer.
+    if (data.includes('\x1b[6n'))
+      queueMicrotask(() => this.type('\x1b[1;5R'))
+  }
   onInput = (listener: (data: string) => void) => { this.inputs.add(listener); return () => this.inputs.delete(listener) }
   onResize = (listener: (cols: number, rows: number) => void) => { this.resizes.add(listener); return () => this.resizes.delete(listener) }
   type(data: string): void { for (const l of this.inputs) l(data) }

@@ -1,0 +1,221 @@
+/**
+ * Processes a step starts must end with it: cancel stops the process inside, exec leaves
+ * nothing behind, a presenter can type into run -it, and host steps leave no helper.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DemoEngine } from '../../demo-server/engine/types'
+import { HELPER_LABEL } from '../../demo-server/engine/labels'
+import { RecordingIO, TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+
+let engine: DemoEngine
+const sfx = Math.random().toString(36).slice(2, 7)
+
+beforeAll(async () => {
+  engine = await requireEngine()
+})
+afterAll(async () => {
+  await removeTestObjects()
+})
+
+/** The command lines running in a container, as `docker top` lists them. */
+async function processes(name: string): Promise<string[]> {
+  const top = await docker.getContainer(name).top() as { Titles: string[], Processes: string[][] }
+  const cmd = top.Titles.indexOf('CMD')
+  return top.Processes.map(p => p[cmd])
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check())
+      return
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`${what} did not happen within ${ms} ms`)
+}
+
+describe('cancel', () => {
+  it('a cancelled foreground run stops its container', async () => {
+    const demo = new TestDemo(engine, `docker run --name fg-${sfx} alpine sleep 300`)
+    try {
+      const controller = new AbortController()
+      const running = demo.run(1, { signal: controller.signal })
+      await waitFor('the container starts', async () => (await docker.getContainer(`fg-${sfx}`).inspect().catch(() => undefined))?.State.Running === true)
+      controller.abort()
+      const result = await running
+      expect(result.exitCode).toBe(137)
+      expect((await docker.getContainer(`fg-${sfx}`).inspect()).State.Running).toBe(false)
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('a cancelled `/ #` step stops the process inside (Ctrl-C through its TTY)', async () => {
+    const demo = new TestDemo(engine, `
+docker run -it --name in-${sfx} alpine sh
+/ # ping 127.0.0.1
+`)
+    try {
+      await demo.run(1)
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const running = demo.run(2, { signal: controller.signal }, io)
+      await waitFor('ping prints', async () => io.text.includes('seq=1'))
+      expect((await processes(`in-${sfx}`)).some(p => p.startsWith('ping'))).toBe(true)
+      controller.abort()
+      const result = await running
+      expect(result.output).toContain('packets transmitted') // ping's own Ctrl-C summary
+      expect((await processes(`in-${sfx}`)).some(p => p.startsWith('ping'))).toBe(false)
+      // The container the demo entered keeps running for the next steps.
+      expect((await docker.getContainer(`in-${sfx}`).inspect()).State.Running).toBe(true)
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('a cancelled docker exec leaves no process, even one that ignores SIGINT', async () => {
+    const demo = new TestDemo(engine, `
+docker run -d --name ex-${sfx} alpine sleep infinity
+docker exec ex-${sfx} sh -c "trap '' INT; sleep 300"
+docker exec -t ex-${sfx} sh -c "trap '' INT; sleep 301"
+`)
+    try {
+      await demo.run(1)
+      for (const step of [2, 3]) {
+        const controller = new AbortController()
+        const running = demo.run(step, { signal: controller.signal })
+        await waitFor('sleep starts', async () => (await processes(`ex-${sfx}`)).some(p => p.startsWith('sleep 30')))
+        controller.abort()
+        const result = await running
+        expect(result.exitCode).not.toBe(0)
+        expect((await processes(`ex-${sfx}`)).filter(p => p.startsWith('sleep 30') || p.startsWith('sh -c'))).toEqual([])
+      }
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+})
+
+describe('interactive terminals', () => {
+  it('the presenter types into run -it; exit ends the step with the shell\'s code', async () => {
+    const demo = new TestDemo(engine, `docker run -it --rm --name it-${sfx} alpine sh`)
+    try {
+      const io = new RecordingIO()
+      const running = demo.run(1, { interactive: true }, io)
+      await waitFor('the prompt', async () => io.text.includes('/ # '))
+      io.type('echo $((6*7))\r')
+      await waitFor('the answer', async () => io.text.includes('42'))
+      io.type('exit 5\r')
+      const result = await running
+      expect(result.exitCode).toBe(5)
+      await expect(docker.getContainer(`it-${sfx}`).inspect()).rejects.toMatchObject({ statusCode: 404 }) // --rm
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('leaving a presenter\'s run -it keeps the container for the next steps', async () => {
+    const demo = new TestDemo(engine, `
+docker run -it --name keep-${sfx} alpine sh
+/ # echo still here
+`)
+    try {
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const running = demo.run(1, { interactive: true, signal: controller.signal }, io)
+      await waitFor('the prompt', async () => io.text.includes('/ # '))
+      controller.abort()
+      expect((await running).exitCode).toBe(0)
+      expect((await demo.run(2)).output).toBe('still here\n')
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('exec -it for a presenter; cancel leaves no shell behind', async () => {
+    const demo = new TestDemo(engine, `
+docker run -d --name eit-${sfx} alpine sleep infinity
+docker exec -it eit-${sfx} sh
+`)
+    try {
+      await demo.run(1)
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
+      await waitFor('the prompt', async () => io.text.includes('/ # '))
+      io.type('sleep 302\r')
+      await waitFor('sleep starts', async () => (await processes(`eit-${sfx}`)).some(p => p.startsWith('sleep 302')))
+      controller.abort()
+      await running
+      expect((await processes(`eit-${sfx}`))).toEqual(['sleep infinity'])
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('without a presenter, run -it sh only enters: the container runs for the `/ #` steps', async () => {
+    const demo = new TestDemo(engine, `
+docker run -it --name enter-${sfx} alpine sh
+~ # pwd
+/tmp # pwd
+`)
+    try {
+      expect(await demo.run(1)).toMatchObject({ exitCode: 0, output: '' })
+      expect((await docker.getContainer(`enter-${sfx}`).inspect()).State.Running).toBe(true)
+      expect((await demo.run(2)).io.text).toBe('/root\r\n')
+      expect((await demo.run(3)).io.text).toBe('/tmp\r\n')
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+})
+
+describe('host steps', () => {
+  it('run on the Docker host and remove their helper', async () => {
+    const demo = new TestDemo(engine, `
+CID=$(docker run -d alpine sleep infinity)
+host$ sudo ls /var/lib/docker/containers/$CID
+host$ pwd
+host$ exit 4
+`)
+    try {
+      await demo.run(1)
+      const ls = await demo.run(2)
+      expect(ls.exitCode).toBe(0)
+      expect(ls.output).toMatch(/config\.v2\.json/)
+      expect((await demo.run(3)).output.trim()).toBe(demo.workdir)
+      expect((await demo.run(4)).exitCode).toBe(4)
+      const helpers = await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })
+      expect(helpers.filter(h => h.Labels['org.docker-demo.deck'] === demo.deckId)).toEqual([])
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('a cancelled host step stops the command on the host', async () => {
+    const demo = new TestDemo(engine, `host$ sleep 303`)
+    try {
+      const controller = new AbortController()
+      const running = demo.run(1, { signal: controller.signal })
+      await waitFor('sleep starts on the host', async () => {
+        const { execFileSync } = await import('node:child_process')
+        return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 303')
+      })
+      controller.abort()
+      await running
+      const { execFileSync } = await import('node:child_process')
+      await waitFor('sleep ends', async () => !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 303'))
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+})
