@@ -109,6 +109,8 @@ export class StopReason extends Error {
 const HISTORY_TRUNCATED = '\r\n[docker-demo: the rest of this output was not kept for late joiners]\r\n'
 const MAX_MATCH_BYTES = 4 * 1024 * 1024
 const MAX_PENDING_INPUT = 64 * 1024
+/** Runs kept per demo for late joiners (a step run again and again must not grow without end). */
+const MAX_HISTORY_RUNS = 100
 
 export class RunManager {
   readonly #options: Required<Omit<RunManagerOptions, 'log'>> & { log: (line: string) => void }
@@ -349,10 +351,12 @@ export class RunManager {
           return ended
         }
       }
+      // A terminal is opened only for the demo asked for, never for a dependency run on the way.
+      const partOptions = demo.id === plan.at(-1)!.demo.id ? options : { ...options, interactive: false }
       for (const step of steps) {
         if (sequence.controller.signal.aborted)
           return ended
-        const end = await this.#runStep(demo, step, sequence, options)
+        const end = await this.#runStep(demo, step, sequence, partOptions)
         ended.push(end)
         if (!ACCEPTABLE_OUTCOMES.has(end.outcome))
           return ended
@@ -392,7 +396,10 @@ export class RunManager {
       },
     }
     const record: RunRecord = { started, events: [] }
-    this.#state(demo.id).history.push(record)
+    const history = this.#state(demo.id).history
+    history.push(record)
+    if (history.length > MAX_HISTORY_RUNS)
+      history.splice(0, history.length - MAX_HISTORY_RUNS)
     this.#emit(started)
     return record
   }
@@ -447,8 +454,12 @@ export class RunManager {
     sequence.controller.signal.addEventListener('abort', forward, { once: true })
     if (sequence.controller.signal.aborted)
       forward()
-    const timeoutMs = step.options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
-    const timer = setTimeout(() => controller.abort(new StopReason('timeout', `step ${step.index} of demo "${demo.id}" ran longer than ${timeoutMs} ms`)), timeoutMs)
+    // A terminal the presenter types into lasts until they leave it (or cancel), unless the
+    // deck sets a timeout for it.
+    const timeoutMs = step.options.timeoutMs ?? (interactive ? undefined : DEFAULT_STEP_TIMEOUT_MS)
+    const timer = timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new StopReason('timeout', `step ${step.index} of demo "${demo.id}" ran longer than ${timeoutMs} ms`)), timeoutMs)
     const active: ActiveRun = { demoId: demo.id, interactive, sequence, inputListeners: new Set(), resizeListeners: new Set(), pendingInput: [] }
     this.#runs.set(runId, active)
     const io: StepIO = {
