@@ -19,7 +19,8 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
 /**
  * @param address the listening address (`server.address()`), read at each request because Vite
  *   picks its port late and moves to the next one when the first is taken.
- * @param extraHosts further `host` or `host:port` names a deliberate setup is reached by.
+ * @param extraHosts further `host` or `host:port` names a deliberate setup is reached by (a
+ *   tunnel): allowed as given and on the listening port.
  */
 export function createOriginPolicy(address: () => AddressInfo | string | null, extraHosts: string[] = []): OriginPolicy {
   return {
@@ -44,21 +45,25 @@ export function createOriginPolicy(address: () => AddressInfo | string | null, e
       else {
         names.add(hostLiteral(info.address))
       }
-      for (const name of names)
+      for (const name of names) {
         hosts.add(`${name}:${port}`)
-      for (const extra of extraHosts)
-        hosts.add(extra.includes(':') && !extra.startsWith('[') && isIP(extra) !== 6 ? extra.toLowerCase() : `${hostLiteral(extra.toLowerCase())}:${port}`)
+        if (port === 80)
+          hosts.add(name) // browsers leave the default port out of Host
+      }
+      for (const extra of extraHosts) {
+        // As given (a tunnel's name, reached on its own default port) and on our port.
+        hosts.add(extra.toLowerCase())
+        if (!/:\d+$/.test(extra) || /^\[[^\]]*\]$/.test(extra))
+          hosts.add(`${hostLiteral(extra.toLowerCase())}:${port}`)
+      }
       return hosts
     },
   }
 }
 
-/** `Host` header with the default port spelled out, lowercase. */
-export function normalizeHost(host: string | undefined, defaultPort = 80): string | undefined {
-  if (!host)
-    return undefined
-  const lower = host.trim().toLowerCase()
-  return /:\d+$/.test(lower) && !/^\[[^\]]*\]$/.test(lower) ? lower : `${lower}:${defaultPort}`
+/** The `Host` header as browsers send it (default port left out), lowercase. */
+export function normalizeHost(host: string | undefined): string | undefined {
+  return host ? host.trim().toLowerCase() : undefined
 }
 
 /** Why a WebSocket upgrade is refused, or undefined when it comes from the deck's own origin. */
@@ -90,6 +95,8 @@ export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy): 
   return undefined
 }
 
+/** The Origin names the same host and port the request was sent to (URL.host, like Host,
+ *  leaves the scheme's default port out). */
 function sameOrigin(origin: string, normalizedHost: string): boolean {
   let url: URL
   try {
@@ -98,10 +105,7 @@ function sameOrigin(origin: string, normalizedHost: string): boolean {
   catch {
     return false
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return false
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
-  return `${url.hostname.toLowerCase()}:${port}` === normalizedHost
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host.toLowerCase() === normalizedHost
 }
 
 export function isLoopback(address: string | undefined): boolean {

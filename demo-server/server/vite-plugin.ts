@@ -10,12 +10,14 @@ import { createDemoServer } from './demo-server'
 /** The environment variable scripts/start.mjs sets to the deck's path. */
 export const DECK_ENV = 'DOCKER_DEMO_DECK'
 export const OFFLINE_ENV = 'DOCKER_DEMO_OFFLINE'
+/** Comma-separated further host names the deck is deliberately reached by (a tunnel). */
+export const HOSTS_ENV = 'DOCKER_DEMO_HOSTS'
 
 export interface DockerDemoPluginOptions {
   /** The deck; default: $DOCKER_DEMO_DECK, else the `.md` Slidev was started with, else slides.md. */
   deck?: string
   offline?: boolean
-  /** Further host names the deck is deliberately reached by (a tunnel). */
+  /** Further host names the deck is deliberately reached by (a tunnel); default: $DOCKER_DEMO_HOSTS. */
   extraHosts?: string[]
 }
 
@@ -34,7 +36,7 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         deckFile,
         offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
         address: () => httpServer.address(),
-        extraHosts: options.extraHosts,
+        extraHosts: options.extraHosts ?? process.env[HOSTS_ENV]?.split(',').map(host => host.trim()).filter(Boolean),
         // Slidev quiets Vite's logger; the engine being unreachable must still be seen.
         log: line => console.log(`[docker-demo] ${line}`),
       })
