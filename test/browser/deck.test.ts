@@ -22,10 +22,18 @@ let audience: Page
 
 const demo = (id: string) => `.docker-demo[data-demo-id="${id}"]`
 
-/** The output block's text, once the run of `step` shows its badge. */
+/** The output block's text, once its last run shows the `outcome` badge. On a timeout, says
+ *  what the demo did show and what the server logged, rather than only "timeout". */
 async function outputAfter(page: Page, id: string, outcome: string): Promise<string> {
   const badge = page.locator(`${demo(id)} .demo-badge[data-outcome="${outcome}"]`).last()
-  await badge.waitFor({ timeout: 60_000 })
+  try {
+    await badge.waitFor({ timeout: 60_000 })
+  }
+  catch (error) {
+    const shown = await page.locator(demo(id)).first().innerText().catch(() => '(no demo element)')
+    const log = slidev.output().split('\n').filter(l => l.includes('[docker-demo]')).slice(-15).join('\n')
+    throw new Error(`demo "${id}" showed no "${outcome}" badge in ${page.url()}: ${(error as Error).message.split('\n')[0]}\n--- the demo showed:\n${shown}\n--- the demo server logged:\n${log}`)
+  }
   return page.locator(`${demo(id)} .demo-output`).innerText()
 }
 

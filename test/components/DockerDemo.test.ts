@@ -1,11 +1,16 @@
+// @vitest-environment happy-dom
 import type { FakeServer } from './fake-server'
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { demoClientKey } from '../../components/demo-client'
 import DockerDemo from '../../components/DockerDemo.vue'
 import { fakeServer } from './fake-server'
 import { ended, output, started, status } from './fixtures'
 import { mockSlidev } from './slidev-client.mock'
+
+// The real @slidev/client needs Slidev's generated modules; the component only asks it where
+// it is rendered, which the tests set through mockSlidev.
+vi.mock('@slidev/client', () => import('./slidev-client.mock'))
 
 const code = '<pre><code>docker run --rm alpine echo hello</code></pre>'
 const servers: FakeServer[] = []

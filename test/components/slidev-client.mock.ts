@@ -1,6 +1,6 @@
 /**
  * The few @slidev/client APIs the components use, as refs the tests set directly.
- * Aliased in for '@slidev/client' by test/components/vitest.config.ts.
+ * Stands in for '@slidev/client' through vi.mock in the tests that mount components.
  */
 import { computed, ref } from 'vue'
 

@@ -1,5 +1,5 @@
-// Unit tests of the deck's components: happy-dom, the Vue SFC plugin, and a stand-in for
-// @slidev/client (its real module needs Slidev's generated virtual modules).
+// Unit tests of the deck's components alone: the Vue SFC plugin is all they need beyond the
+// root config (the mount test asks for happy-dom and mocks @slidev/client itself).
 //   npx vitest run -c test/components/vitest.config.ts
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
@@ -8,14 +8,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   plugins: [vue()],
-  resolve: {
-    alias: {
-      '@slidev/client': fileURLToPath(new URL('./slidev-client.mock.ts', import.meta.url)),
-    },
-  },
   test: {
     name: 'components',
-    environment: 'happy-dom',
     include: ['test/components/**/*.test.ts'],
   },
 })
