@@ -142,6 +142,11 @@ describe('DockerDemo', () => {
       expect(recorded.find('.demo-run-text').text()).toBe('hello')
       expect(recorded.find('.demo-badge-text').text()).toBe('ok')
       expect(server.sockets).toHaveLength(0)
+
+      // A recording without a known outcome shows its output, and no "running…" in print.
+      const unended = mountDemo(server, { recorded: [{ started: started('r1', 1), events: [[0.2, 'o', 'hello\r\n']] }] })
+      expect(unended.find('.demo-run-text').text()).toBe('hello')
+      expect(unended.find('.demo-badge').exists()).toBe(false)
     }
   })
 
