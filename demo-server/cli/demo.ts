@@ -5,7 +5,7 @@
  *
  *   demo serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline]
  *   demo list  [deck.md] [--json]
- *   demo run   <demo-id> [deck.md] [--step N] [--offline]
+ *   demo run   <demo-id> [deck.md] [--step N] [--offline] [--interactive]
  *   demo reset [<demo-id>] [deck.md]
  *
  * --url ws://127.0.0.1:PORT/__docker-demo [--token T] talks to a running server instead (the
@@ -22,7 +22,8 @@ import { startStandaloneServer } from '../server/standalone'
 const USAGE = `Usage:
   npm run demo -- serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline] [--docker-host URL]
   npm run demo -- list  [deck.md] [--json]
-  npm run demo -- run   <demo-id> [deck.md] [--step N] [--offline]
+  npm run demo -- run   <demo-id> [deck.md] [--step N] [--offline] [--interactive]
+                  (--interactive, -i: type into run -it / exec -it steps; Ctrl-] cancels)
   npm run demo -- reset [<demo-id>] [deck.md]
 Options for list, run, reset: --url ws://HOST:PORT/__docker-demo [--token TOKEN] to use a running
 server (e.g. the one "npm start" serves) instead of starting one here.`
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'step': { type: 'string' },
+      'interactive': { type: 'boolean', short: 'i' },
       'offline': { type: 'boolean' },
       'json': { type: 'boolean' },
       'port': { type: 'string' },
@@ -84,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       if (ids.length !== 1)
         throw new UsageError('"run" takes one demo id, e.g. "npm run demo -- run volume-share".')
       const step = values.step === undefined ? undefined : parseInteger(values.step, '--step')
-      return await run(client, ids[0], step)
+      return await run(client, ids[0], step, values.interactive ?? false)
     }
     default:
       if (ids.length > 1)
@@ -145,7 +147,7 @@ function list(status: StatusMessage, json: boolean): number {
   return 0
 }
 
-async function run(client: DemoClient, demoId: string, step: number | undefined): Promise<number> {
+async function run(client: DemoClient, demoId: string, step: number | undefined, interactive: boolean): Promise<number> {
   const demos = client.status.deck.demos
   const demo = demos.find(d => d.id === demoId)
   if (!client.status.engine.available) {
@@ -201,16 +203,72 @@ async function run(client: DemoClient, demoId: string, step: number | undefined)
   }
   process.on('SIGINT', onInterrupt)
   process.on('SIGTERM', onInterrupt)
+  const terminal = interactive ? attachTerminal(client, onInterrupt) : undefined
   try {
-    client.control({ type: 'run', demoId, ...(step !== undefined ? { step } : {}), cols: process.stdout.columns, rows: process.stdout.rows })
+    client.control({ type: 'run', demoId, ...(step !== undefined ? { step } : {}), ...(interactive ? { interactive } : {}), ...terminalSize() })
     const code = await finished
     if (code === 0)
       console.error(`demo "${demoId}": ${ended.length} step${ended.length === 1 ? '' : 's'} done (${summarize(ended)}).`)
     return code
   }
   finally {
+    terminal?.()
     process.off('SIGINT', onInterrupt)
     process.off('SIGTERM', onInterrupt)
+  }
+}
+
+/** The local terminal's size, when stdout is one. */
+function terminalSize(): { cols?: number, rows?: number } {
+  return process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : {}
+}
+
+const CTRL_CLOSE_BRACKET = '\u001D'
+
+/** Keystrokes (raw, so Ctrl-C reaches the container) and size changes go to the interactive
+ *  run that is open; Ctrl-] cancels. Returns the detacher. */
+function attachTerminal(client: DemoClient, cancel: () => void): () => void {
+  let runId: string | undefined
+  // Typed (or piped) before the terminal opened: kept for it.
+  const pending: string[] = []
+  const removeListener = client.onMessage((message) => {
+    if (message.type === 'run-started') {
+      runId = message.interactive ? message.runId : undefined
+      if (runId !== undefined) {
+        for (const data of pending.splice(0))
+          client.control({ type: 'input', runId, data })
+      }
+    }
+    else if (message.type === 'run-ended' && message.runId === runId) {
+      runId = undefined
+    }
+  })
+  const onData = (chunk: Buffer) => {
+    const data = chunk.toString('utf8')
+    if (data.includes(CTRL_CLOSE_BRACKET)) {
+      cancel()
+      return
+    }
+    if (runId !== undefined)
+      client.control({ type: 'input', runId, data })
+    else
+      pending.push(data)
+  }
+  const onResize = () => {
+    if (runId !== undefined && process.stdout.columns && process.stdout.rows)
+      client.control({ type: 'resize', runId, cols: process.stdout.columns, rows: process.stdout.rows })
+  }
+  if (process.stdin.isTTY)
+    process.stdin.setRawMode(true)
+  process.stdin.on('data', onData)
+  process.stdout.on('resize', onResize)
+  return () => {
+    removeListener()
+    process.stdin.off('data', onData)
+    process.stdout.off('resize', onResize)
+    if (process.stdin.isTTY)
+      process.stdin.setRawMode(false)
+    process.stdin.pause()
   }
 }
 

@@ -27,6 +27,8 @@ export interface SocketServerOptions {
   heartbeatMs?: number
   /** A window this far behind on output is dropped; it gets a snapshot when it reconnects. */
   maxBufferedBytes?: number
+  /** Windows at once; more are refused with 503 (an audience on --remote is not unbounded). */
+  maxClients?: number
   log?: (line: string) => void
 }
 
@@ -46,7 +48,7 @@ export class SocketServer {
   #closed = false
 
   constructor(options: SocketServerOptions) {
-    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, log: () => {}, ...withoutUndefined(options) }
+    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, maxClients: 256, log: () => {}, ...withoutUndefined(options) }
     this.#token = digest(options.token)
     // ws closes a connection whose frame exceeds maxPayload (close code 1009) before any
     // handler runs; see CLOSE_TOO_LARGE in protocol.ts.
@@ -66,6 +68,11 @@ export class SocketServer {
       this.#options.log(`refused a WebSocket from ${req.headers.origin ?? '(no origin)'}: ${refusal}`)
       const body = `Forbidden: ${refusal}\n`
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+      return true
+    }
+    if (this.#clients.size >= this.#options.maxClients) {
+      this.#options.log(`refused a window: ${this.#clients.size} are connected already (at most ${this.#options.maxClients})`)
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nToo many windows are watching; try again later.\n')
       return true
     }
     this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws))
