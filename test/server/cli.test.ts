@@ -26,10 +26,16 @@ afterAll(async () => {
 })
 
 function demo(...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
+  return typing(undefined, ...args)
+}
+
+/** The CLI with `input` piped into its stdin. */
+function typing(input: string | undefined, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args], { cwd: box.dir, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(TSX, [CLI, ...args], { cwd: box.dir, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
     })
+    child.stdin!.end(input ?? '')
   })
 }
 
@@ -57,6 +63,12 @@ describe('demo CLI', () => {
     const unknown = await demo('run', 'nope', 'demos.md')
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('There is no demo "nope" in demos.md; its demos are: hello, sleeper')
+  }, 60_000)
+
+  it('types piped input into an interactive step', async () => {
+    const { code, stdout } = await typing('echo typed-$((6*7))\nexit\n', 'run', 'shell', '--interactive', 'demos.md')
+    expect(stdout).toContain('typed-42')
+    expect(code).toBe(0)
   }, 60_000)
 
   it('resets a demo', async () => {
