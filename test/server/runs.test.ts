@@ -125,6 +125,15 @@ describe('runs', () => {
     expect((await second).outcome).toBe('ok')
     expect(outputOf(seen, (await second).runId)).toContain('true')
     expect((await ended).outcome).toBe('skipped')
+
+    // From step 1 again: what the demo made (the named container) is removed first, so the
+    // name is free; the old runs leave the history.
+    const reset = presenter.next(m => m.type === 'reset-done' && m.demoId === 'capture', 30_000)
+    const again = presenter.next(isEnded('capture', 1), 60_000)
+    presenter.control({ type: 'run', demoId: 'capture', step: 1 })
+    expect(await reset).toMatchObject({ removed: { containers: 1 } })
+    expect((await again).outcome).toBe('ok')
+    expect(server.demo.manager.snapshot('capture').runs).toHaveLength(1)
   }, 60_000)
 })
 
