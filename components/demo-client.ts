@@ -251,6 +251,14 @@ export function sharedDemoClient(): DemoClient {
   return shared
 }
 
+// Editing this module in dev re-runs it: close the old socket rather than leave it open beside the new one.
+if (import.meta.hot) {
+  import.meta.hot.dispose(() => {
+    shared?.dispose()
+    shared = undefined
+  })
+}
+
 /** The client provided by an ancestor (tests provide a fake), else the window's shared one. */
 export function useDemoClient(): DemoClient {
   return inject(demoClientKey, null) ?? sharedDemoClient()

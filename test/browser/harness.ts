@@ -162,6 +162,16 @@ export async function startSlidev(isolation: Isolation, deck = FIXTURE_DECK, tim
   return { url, output: () => log, [Symbol.asyncDispose]: stop }
 }
 
+/** Waits until `url` answers 2xx from inside the isolation. */
+export async function waitForUrl(isolation: Isolation, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await answers(isolation, url))) {
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer within ${timeoutMs} ms`)
+    await new Promise(r => setTimeout(r, 200))
+  }
+}
+
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null)
     return
