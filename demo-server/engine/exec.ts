@@ -122,13 +122,14 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
   const done = pumpStream(stream, create.Tty, output)
   const removers: Array<() => void> = []
   try {
-    if (create.Tty) {
-      // Before start, a resize hangs and fails (NOTES.md).
-      await exec.resize({ h: context.rows, w: context.cols }).catch(() => {})
-      removers.push(io.onResize((cols, rows) => { exec.resize({ h: rows, w: cols }).catch(() => {}) }))
-    }
+    // Input first: a terminal answers the shell's first queries (cursor position) at once.
     if (hijack && forwardInput)
       removers.push(io.onInput(data => stream.write(data)))
+    if (create.Tty) {
+      // Before start, a resize hangs and fails (NOTES.md).
+      removers.push(io.onResize((cols, rows) => { exec.resize({ h: rows, w: cols }).catch(() => {}) }))
+      await exec.resize({ h: context.rows, w: context.cols }).catch(() => {})
+    }
     let aborted = false
     await Promise.race([done, new Promise<void>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve() })))])
     if (aborted) {

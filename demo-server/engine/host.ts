@@ -50,10 +50,10 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as NodeJS.ReadWriteStream & { destroy: () => void }
     const done = pumpStream(stream, true, output)
     const { exited } = await registerWait(docker, container.id)
-    await container.start()
-    await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
     removers.push(io.onInput(data => stream.write(data)))
+    await container.start()
     removers.push(io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }))
+    await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
     let aborted = false
     const status = await Promise.race([
       exited.then(r => r.StatusCode),

@@ -86,6 +86,9 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
   const removers: Array<() => void> = []
   try {
     const { exited } = await registerWait(call.docker, container.id)
+    // Input first: a terminal answers the shell's first queries (cursor position) at once.
+    if (attachStdin)
+      removers.push(io.onInput(data => stream.write(data)))
     try {
       await container.start()
     }
@@ -94,11 +97,9 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
       return runFailed(call, error)
     }
     if (plan.tty) {
-      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
       removers.push(io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }))
+      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
     }
-    if (attachStdin)
-      removers.push(io.onInput(data => stream.write(data)))
 
     let aborted = false
     const abort = new Promise<void>((resolve) => {
