@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { demoClientKey } from '../../components/demo-client'
 import DockerDemo from '../../components/DockerDemo.vue'
 import { fakeServer } from './fake-server'
-import { ended, output, started, status } from './fixtures'
+import { ended, helloDemo, output, started, status } from './fixtures'
 import { mockSlidev } from './slidev-client.mock'
 
 // The real @slidev/client needs Slidev's generated modules; the component only asks it where
@@ -89,6 +89,22 @@ describe('DockerDemo', () => {
     expect(wrapper.find('.demo-run-header').exists()).toBe(false)
     expect(wrapper.findAll('.demo-line').map(l => l.text())).toEqual(['$ docker run --rm alpine echo hello', 'hello'])
     expect(wrapper.find('.demo-badge-text').text()).toBe('running…')
+  })
+
+  it('waits, cancellable, while a demo it uses runs first', async () => {
+    const { server, wrapper } = await connected('secret')
+    server.socket.push(status({ deck: { file: 'slides.md', problems: [], demos: [{ ...helloDemo, uses: ['setup'] }] } }))
+    server.socket.push({ type: 'snapshot', demoId: 'setup', runs: [] })
+    server.socket.push(started('s1', 1, 'setup'))
+    await flushPromises()
+    expect(wrapper.text()).toContain('running setup first…')
+    expect(wrapper.find('[data-action="run-all"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.find('[data-action="cancel"]').attributes('disabled')).toBeUndefined()
+    expect(wrapper.find('.demo-output').exists()).toBe(false)
+    server.socket.push(ended('s1', 1, 'ok', 0, 'setup'))
+    await flushPromises()
+    expect(wrapper.text()).not.toContain('running setup first…')
+    expect(wrapper.find('[data-action="run-all"]').attributes('disabled')).toBeUndefined()
   })
 
   it('shows coded errors and the engine status as text', async () => {
