@@ -1,0 +1,145 @@
+/**
+ * Our engine against the docker CLI, in the same process run, on the same engine:
+ *   1. latency: `docker run --rm alpine echo hi`, median of N runs each (interleaved);
+ *   2. throughput: a container that writes SIZE_MB of output, with the default log driver and
+ *      with `--log-driver none` (the daemon's json-file logging is the usual bottleneck).
+ * Prints medians and ratios (ours / CLI: below 1 means we are faster).
+ *
+ *   npx tsx bench/run-vs-cli.ts [runs=20] [sizeMB=20]
+ *
+ * Needs a running engine and the alpine stand-in (bash test/setup/dockerd.sh,
+ * bash test/images/build-standins.sh). Everything it creates is labelled and removed.
+ */
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import os from 'node:os'
+import type { StepIO } from '../demo-server/engine/types'
+import { parseDeck } from '../demo-server/deck/parse'
+import { createDockerEngine } from '../demo-server/engine/index'
+
+const RUNS = Number(process.argv[2] ?? 20)
+const SIZE_MB = Number(process.argv[3] ?? 20)
+const BYTES = SIZE_MB * 1_000_000
+const DECK_ID = `bench-${randomUUID().slice(0, 8)}`
+const PRODUCE = `head -c ${BYTES} /dev/zero | tr '\\\\0' x`
+
+const fence = [
+  'docker run --rm alpine echo hi',
+  `docker run --rm alpine sh -c "${PRODUCE}"`,
+  `docker run --rm --log-driver none alpine sh -c "${PRODUCE}"`,
+].join('\n')
+const steps = parseDeck(`<DockerDemo id="bench">\n\n\`\`\`sh\n${fence}\n\`\`\`\n\n</DockerDemo>\n`, 'bench.md').demos[0].steps
+
+const engine = await createDockerEngine({ offline: true })
+const status = await engine.status()
+if (!status.available) {
+  console.error(status.message)
+  process.exit(1)
+}
+
+function counter(): StepIO & { bytes: number, text: string } {
+  const io = {
+    bytes: 0,
+    text: '',
+    write: (data: string) => {
+      io.bytes += data.length
+      if (io.text.length < 100)
+        io.text += data
+    },
+    onInput: () => () => {},
+    onResize: () => () => {},
+  }
+  return io
+}
+
+async function ours(index: number): Promise<{ ms: number, bytes: number, text: string }> {
+  const io = counter()
+  const start = performance.now()
+  const result = await engine.runStep(steps[index], {
+    deckId: DECK_ID,
+    demoId: 'bench',
+    runId: randomUUID().slice(0, 8),
+    session: { variables: new Map(), anonymousContainers: new Map() },
+    workdir: os.tmpdir(),
+    offline: true,
+    interactive: false,
+    cols: 80,
+    rows: 24,
+    signal: new AbortController().signal,
+  }, io)
+  const ms = performance.now() - start
+  if (result.exitCode !== 0)
+    throw new Error(`our run exited ${result.exitCode}: ${io.text}`)
+  return { ms, bytes: io.bytes, text: io.text }
+}
+
+function cli(args: string[]): Promise<{ ms: number, bytes: number, text: string }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    let bytes = 0
+    let text = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length
+      if (text.length < 100)
+        text += chunk.toString()
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code !== 0)
+        reject(new Error(`docker ${args.join(' ')} exited ${code}`))
+      else
+        resolve({ ms: performance.now() - start, bytes, text })
+    })
+  })
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`
+
+try {
+  // Warm-up: the first container start pays for cold caches on both sides.
+  await ours(0)
+  await cli(['run', '--rm', '--label', `org.docker-demo.deck=${DECK_ID}`, 'alpine', 'echo', 'hi'])
+
+  const mine: number[] = []
+  const theirs: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const a = await ours(0)
+    if (a.text !== 'hi\r\n')
+      throw new Error(`our output was ${JSON.stringify(a.text)}`)
+    mine.push(a.ms)
+    const b = await cli(['run', '--rm', '--label', `org.docker-demo.deck=${DECK_ID}`, 'alpine', 'echo', 'hi'])
+    theirs.push(b.ms)
+  }
+  console.log(`docker run --rm alpine echo hi, median of ${RUNS}:`)
+  console.log(`  ours ${fmt(median(mine))}   CLI ${fmt(median(theirs))}   ratio ours/CLI ${(median(mine) / median(theirs)).toFixed(2)}`)
+
+  const throughputRuns = Math.max(3, Math.min(5, RUNS))
+  for (const [index, label, extra] of [[1, 'json-file (default)', []], [2, 'log driver none', ['--log-driver', 'none']]] as const) {
+    const mineMs: number[] = []
+    const theirMs: number[] = []
+    for (let i = 0; i < throughputRuns; i++) {
+      const a = await ours(index)
+      // Ours turns "\n" into "\r\n" for the terminal; this output has none, so bytes compare.
+      if (a.bytes !== BYTES)
+        throw new Error(`our run delivered ${a.bytes} bytes, expected ${BYTES}`)
+      mineMs.push(a.ms)
+      const b = await cli(['run', '--rm', '--label', `org.docker-demo.deck=${DECK_ID}`, ...extra, 'alpine', 'sh', '-c', PRODUCE.replace('\\\\0', '\\0')])
+      if (b.bytes !== BYTES)
+        throw new Error(`the CLI delivered ${b.bytes} bytes, expected ${BYTES}`)
+      theirMs.push(b.ms)
+    }
+    const rate = (ms: number) => `${(BYTES / 1e6 / (ms / 1000)).toFixed(1)} MB/s`
+    console.log(`${SIZE_MB} MB of output, ${label}, median of ${throughputRuns}:`)
+    console.log(`  ours ${rate(median(mineMs))}   CLI ${rate(median(theirMs))}   throughput ratio ours/CLI ${(median(theirMs) / median(mineMs)).toFixed(2)}`)
+  }
+}
+finally {
+  await engine.reset({ deckId: DECK_ID })
+  await engine.close()
+}
