@@ -189,6 +189,59 @@ docker run -it --name enter-${sfx} alpine sh
   })
 })
 
+describe('attach and logs', () => {
+  it('attach enters a running -dit container; a presenter types into it and leaves it running', async () => {
+    const demo = new TestDemo(engine, `
+docker run -dit --name at-${sfx} alpine sh
+docker attach at-${sfx}
+/ # echo entered
+docker container attach at-${sfx}
+docker exec -it at-${sfx} sh
+`)
+    try {
+      await demo.run(1)
+      expect(await demo.run(2)).toMatchObject({ exitCode: 0, output: '' })
+      expect((await demo.run(3)).output).toBe('entered\n')
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const running = demo.run(4, { interactive: true, signal: controller.signal }, io)
+      await new Promise(resolve => setTimeout(resolve, 500))
+      io.type('echo $((6*7))\r')
+      await waitFor('the answer', async () => io.text.includes('42'))
+      controller.abort()
+      expect((await running).exitCode).toBe(0)
+      expect((await docker.getContainer(`at-${sfx}`).inspect()).State.Running).toBe(true)
+      // Without a presenter, exec -it sh only enters.
+      expect(await demo.run(5)).toMatchObject({ exitCode: 0, output: '' })
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('logs -f follows until cancelled; --tail limits', async () => {
+    const demo = new TestDemo(engine, `
+docker run -d --name lf-${sfx} alpine sh -c 'for i in 1 2 3 4 5 6 7 8 9; do echo line$i; sleep 0.2; done; sleep 300'
+docker logs -f lf-${sfx}
+docker logs --tail 2 lf-${sfx}
+`)
+    try {
+      await demo.run(1)
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const following = demo.run(2, { signal: controller.signal }, io)
+      await waitFor('line3 arrives while following', async () => io.text.includes('line3'))
+      await waitFor('line9 arrives while following', async () => io.text.includes('line9'))
+      controller.abort()
+      expect((await following).output).toBe('line1\nline2\nline3\nline4\nline5\nline6\nline7\nline8\nline9\n')
+      expect((await demo.run(3)).output).toBe('line8\nline9\n')
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+})
+
 describe('host steps', () => {
   it('run on the Docker host and remove their helper', async () => {
     const demo = new TestDemo(engine, `
