@@ -14,7 +14,7 @@
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
-import { DemoClient, fetchToken } from '../server/client'
+import { NodeDemoClient, fetchToken } from '../server/client'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
 import type { StandaloneServer } from '../server/standalone'
 import { startStandaloneServer } from '../server/standalone'
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 interface Session {
-  client: DemoClient
+  client: NodeDemoClient
   [Symbol.asyncDispose]: () => Promise<void>
 }
 
@@ -110,7 +110,7 @@ async function open(url: string | undefined, token: string | undefined, options:
   else if (token === undefined && control) {
     token = await fetchToken(new URL(url.replace(/^ws/, 'http')).origin)
   }
-  const client = await DemoClient.connect(url, { token })
+  const client = await NodeDemoClient.connect(url, { token })
   return {
     client,
     [Symbol.asyncDispose]: async () => {
@@ -147,7 +147,7 @@ function list(status: StatusMessage, json: boolean): number {
   return 0
 }
 
-async function run(client: DemoClient, demoId: string, step: number | undefined, interactive: boolean): Promise<number> {
+async function run(client: NodeDemoClient, demoId: string, step: number | undefined, interactive: boolean): Promise<number> {
   const demos = client.status.deck.demos
   const demo = demos.find(d => d.id === demoId)
   if (!client.status.engine.available) {
@@ -227,7 +227,7 @@ const CTRL_CLOSE_BRACKET = '\u001D'
 
 /** Keystrokes (raw, so Ctrl-C reaches the container) and size changes go to the interactive
  *  run that is open; Ctrl-] cancels. Returns the detacher. */
-function attachTerminal(client: DemoClient, cancel: () => void): () => void {
+function attachTerminal(client: NodeDemoClient, cancel: () => void): () => void {
   let runId: string | undefined
   // Typed (or piped) before the terminal opened: kept for it.
   const pending: string[] = []
@@ -272,7 +272,7 @@ function attachTerminal(client: DemoClient, cancel: () => void): () => void {
   }
 }
 
-async function reset(client: DemoClient, demoId: string | undefined): Promise<number> {
+async function reset(client: NodeDemoClient, demoId: string | undefined): Promise<number> {
   const done = client.next(m => (m.type === 'reset-done' && m.demoId === demoId) || (m.type === 'error' && m.request === 'reset'), 120_000)
   client.control({ type: 'reset', ...(demoId !== undefined ? { demoId } : {}) })
   const message = await done

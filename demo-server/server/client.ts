@@ -17,7 +17,7 @@ export interface ConnectOptions {
   timeoutMs?: number
 }
 
-export class DemoClient {
+export class NodeDemoClient {
   readonly socket: WebSocket
   readonly token: string | undefined
   /** The latest status. */
@@ -41,7 +41,7 @@ export class DemoClient {
   }
 
   /** Connects and waits for the first status message. */
-  static connect(url: string, options: ConnectOptions = {}): Promise<DemoClient> {
+  static connect(url: string, options: ConnectOptions = {}): Promise<NodeDemoClient> {
     const origin = options.origin ?? new URL(url.replace(/^ws/, 'http')).origin
     const socket = new WebSocket(url, { origin })
     return new Promise((resolve, reject) => {
@@ -68,7 +68,7 @@ export class DemoClient {
           return
         }
         socket.on('error', () => {}) // reported through `closed`
-        resolve(new DemoClient(socket, first, options.token))
+        resolve(new NodeDemoClient(socket, first, options.token))
       })
     })
   }

@@ -7,7 +7,7 @@ import path from 'node:path'
 import Docker from 'dockerode'
 import type { DemoEngine } from '../../demo-server/engine/types'
 import type { OutputMessage, RunEndedMessage, RunStartedMessage, ServerMessage } from '../../demo-server/protocol'
-import { DemoClient } from '../../demo-server/server/client'
+import { NodeDemoClient } from '../../demo-server/server/client'
 import type { StandaloneOptions, StandaloneServer } from '../../demo-server/server/standalone'
 import { startStandaloneServer } from '../../demo-server/server/standalone'
 import { createDockerEngine } from '../../demo-server/engine/index'
@@ -45,12 +45,12 @@ export async function start(deck: string, options: Partial<StandaloneOptions> = 
   return startStandaloneServer({ deckFile: deck, offline: true, port: 0, log: () => {}, ...options })
 }
 
-export function connect(server: StandaloneServer, withToken = true): Promise<DemoClient> {
-  return DemoClient.connect(server.url, withToken ? { token: server.token } : {})
+export function connect(server: StandaloneServer, withToken = true): Promise<NodeDemoClient> {
+  return NodeDemoClient.connect(server.url, withToken ? { token: server.token } : {})
 }
 
 /** Everything one client receives, in order. */
-export function record(client: DemoClient): ServerMessage[] {
+export function record(client: NodeDemoClient): ServerMessage[] {
   const messages: ServerMessage[] = []
   client.onMessage(message => messages.push(message))
   return messages

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { DemoEngine } from '../../demo-server/engine/types'
 import { CLOSE_TOO_LARGE, MAX_MESSAGE_BYTES, PROTOCOL_PATH } from '../../demo-server/protocol'
-import type { DemoClient } from '../../demo-server/server/client'
+import type { NodeDemoClient } from '../../demo-server/server/client'
 import type { StandaloneServer } from '../../demo-server/server/standalone'
 import type { Sandbox } from './helpers'
 import { connect, isEnded, realEngine, sandbox, start } from './helpers'
@@ -128,4 +128,4 @@ describe('the WebSocket edge', () => {
   })
 })
 
-export type { DemoClient }
+export type { NodeDemoClient }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { createServer } from 'vite'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { DemoClient, fetchToken } from '../../demo-server/server/client'
+import { NodeDemoClient, fetchToken } from '../../demo-server/server/client'
 import { dockerDemoPlugin } from '../../demo-server/server/vite-plugin'
 import { PROTOCOL_PATH } from '../../demo-server/protocol'
 import { isEnded, realEngine, sandbox } from './helpers'
@@ -27,7 +27,7 @@ describe('the Vite plugin', () => {
       const port = (vite.httpServer!.address() as AddressInfo).port
       const origin = `http://127.0.0.1:${port}`
       const token = await fetchToken(origin)
-      await using client = await DemoClient.connect(`ws://127.0.0.1:${port}${PROTOCOL_PATH}`, { token })
+      await using client = await NodeDemoClient.connect(`ws://127.0.0.1:${port}${PROTOCOL_PATH}`, { token })
       expect(client.status.deck.demos.map(d => d.id)).toContain('hello')
       const ended = client.next(isEnded('hello', 1), 30_000)
       client.control({ type: 'run', demoId: 'hello', step: 1 })
