@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { DemoEngine } from '../../demo-server/engine/types'
 import { CLOSE_TOO_LARGE, MAX_MESSAGE_BYTES, PROTOCOL_PATH } from '../../demo-server/protocol'
-import type { NodeDemoClient } from '../../demo-server/server/client'
 import type { StandaloneServer } from '../../demo-server/server/standalone'
 import type { Sandbox } from './helpers'
 import { connect, isEnded, realEngine, sandbox, start } from './helpers'
@@ -127,5 +126,3 @@ describe('the WebSocket edge', () => {
     expect(status).not.toBe(101)
   })
 })
-
-export type { NodeDemoClient }
