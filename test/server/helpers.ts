@@ -38,7 +38,19 @@ export async function realEngine(): Promise<DemoEngine> {
     await engine.close()
     throw new Error(`${ENGINE_DOWN} (${status.message ?? 'no reason given'})`)
   }
+  await removeStaleFixtureContainers()
   return engine
+}
+
+/** Names the fixture decks give containers. Container names are global, not per deck: one
+ *  left behind by an interrupted run (another sandbox, so another deckId) would make the next
+ *  run's step fail with NAME_CONFLICT. Only demo-made containers (deck label) are removed. */
+const FIXTURE_CONTAINER_NAMES = ['sleeper-c', 'slow-c', 'capture-c', 'shell-box']
+
+async function removeStaleFixtureContainers(): Promise<void> {
+  const docker = new Docker()
+  const stale = await docker.listContainers({ all: true, filters: { label: [DECK_LABEL], name: FIXTURE_CONTAINER_NAMES.map(name => `^/${name}$`) } })
+  await Promise.all(stale.map(info => docker.getContainer(info.Id).remove({ force: true }).catch(() => {})))
 }
 
 export async function start(deck: string, options: Partial<StandaloneOptions> = {}): Promise<StandaloneServer> {
