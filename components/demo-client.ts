@@ -100,8 +100,20 @@ export class DemoClient {
     }
   }
 
-  run(demoId: string, step?: number): boolean {
-    return this.control(demoId, token => ({ type: 'run', token, demoId, ...(step === undefined ? {} : { step }) }))
+  /** `terminal`: open a TTY this window may type into (steps that enter a container). */
+  run(demoId: string, step?: number, terminal?: { cols: number, rows: number }): boolean {
+    return this.control(demoId, token => ({
+      type: 'run',
+      token,
+      demoId,
+      ...(step === undefined ? {} : { step }),
+      ...(terminal ? { interactive: true, cols: terminal.cols, rows: terminal.rows } : {}),
+    }))
+  }
+
+  /** Keystrokes for an interactive run of `demoId`. */
+  input(demoId: string, runId: string, data: string): boolean {
+    return this.control(demoId, token => ({ type: 'input', token, runId, data }))
   }
 
   cancel(demoId: string): boolean {

@@ -48,6 +48,7 @@ describe('slidev export of a deck with DockerDemo', () => {
     expect(text).toContain('docker run --rm alpine echo hello')
     expect(text).toContain('docker run --rm alpine echo before')
     expect(text).toContain('docker run --rm alpine sh -c "echo oops; exit 3"')
+    expect(text).toContain('docker run -it --name fixture-tty alpine sh')
   })
 
   it('prints no controls and no connection notes', () => {

@@ -172,3 +172,47 @@ describe('DockerDemo', () => {
     expect(server.socket.sent.at(-1)).toEqual({ type: 'unsubscribe', demoId: 'hello' })
   })
 })
+
+describe('DockerDemo: interactive runs', () => {
+  const ttyDemo = {
+    ...helloDemo,
+    steps: [{ index: 1, command: 'docker run -it --name t1 alpine sh', prompt: '$ ', target: 'docker' as const, interactive: true }],
+  }
+
+  it('opens a terminal on request and sends what the presenter types', async () => {
+    const { server, wrapper } = await connected('secret')
+    server.socket.push(status({ deck: { file: 'slides.md', problems: [], demos: [ttyDemo] } }))
+    await flushPromises()
+    await wrapper.find('[data-action="type-1"]').trigger('click')
+    expect(server.socket.sent.at(-1)).toEqual({ type: 'run', token: 'secret', demoId: 'hello', step: 1, interactive: true, cols: 100, rows: 20 })
+
+    server.socket.push({ ...started('t1', 1), interactive: true })
+    server.socket.push(output('t1', '/ # '))
+    await flushPromises()
+    const field = wrapper.find('textarea.demo-run-input')
+    expect(field.exists()).toBe(true)
+    ;(field.element as HTMLTextAreaElement).value = 'ls'
+    await field.trigger('input')
+    await field.trigger('keydown', { key: 'Enter' })
+    await field.trigger('keydown', { key: 'c', ctrlKey: true })
+    expect(server.socket.sent.slice(-3)).toEqual([
+      { type: 'input', token: 'secret', runId: 't1', data: 'ls' },
+      { type: 'input', token: 'secret', runId: 't1', data: '\r' },
+      { type: 'input', token: 'secret', runId: 't1', data: '\x03' },
+    ])
+    expect((field.element as HTMLTextAreaElement).value).toBe('')
+
+    server.socket.push(ended('t1', 1, 'ok'))
+    await flushPromises()
+    expect(wrapper.find('textarea.demo-run-input').exists()).toBe(false)
+  })
+
+  it('gives a viewer no terminal to type into', async () => {
+    const { server, wrapper } = await connected(403)
+    server.socket.push(status({ deck: { file: 'slides.md', problems: [], demos: [ttyDemo] } }))
+    server.socket.push({ ...started('t1', 1), interactive: true })
+    await flushPromises()
+    expect(wrapper.find('[data-action="type-1"]').exists()).toBe(false)
+    expect(wrapper.find('textarea').exists()).toBe(false)
+  })
+})
