@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     const server = await startStandaloneServer({ ...serverOptions, port, host: values.host })
     console.log(`Docker demo server for ${server.demo.status().deck.file} at ${server.url}`)
     console.log(`Control token (give it only to the presenter): ${server.token}`)
-    console.log(`Run a demo: npm run demo -- run <demo-id> --url ${server.url} --token ${server.token}`)
+    console.log(`Run a demo: npm run demo -- run <demo-id> --url ${server.url} --token=${server.token}`)
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)

@@ -78,7 +78,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   const workdir = workdirOf(deckId)
   await mkdir(workdir, { recursive: true })
   const engine = options.engine ?? await loadDockerEngine(offline, options.dockerHost, log)
-  const token = randomBytes(32).toString('base64url')
+  const token = randomBytes(32).toString('hex')
   const policy = createOriginPolicy(options.address, options.extraHosts)
 
   let engineStatus: EngineStatus = { available: false, message: 'not checked yet' }
