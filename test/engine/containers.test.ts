@@ -149,7 +149,7 @@ docker ps -a -s
     }
   })
 
-  it('images, history, network ls, volume ls, info match the CLI', async () => {
+  it('images, history, network ls, volume ls, info, inspect match the CLI', async () => {
     const demo = new TestDemo(engine, `
 docker images
 docker history alpine
@@ -158,6 +158,10 @@ docker volume ls
 docker info
 docker inspect alpine
 docker network inspect bridge
+docker volume create cmp-${sfx}
+docker run -d --name cmp-${sfx} -v cmp-${sfx}:/d alpine sleep infinity
+docker inspect cmp-${sfx}
+docker volume inspect cmp-${sfx}
 `)
     try {
       const out = await demo.runAll()
@@ -173,6 +177,8 @@ docker network inspect bridge
       expect(info).toContain(server.trimEnd())
       expect(out[5]).toBe(cli('inspect', 'alpine'))
       expect(out[6]).toBe(cli('network', 'inspect', 'bridge'))
+      expect(out[9]).toBe(cli('inspect', `cmp-${sfx}`))
+      expect(out[10]).toBe(cli('volume', 'inspect', `cmp-${sfx}`))
     }
     finally {
       await demo.cleanup()
