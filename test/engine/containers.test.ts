@@ -164,7 +164,7 @@ docker inspect cmp-${sfx}
 docker volume inspect cmp-${sfx}
 `)
     try {
-      const out = await demo.runAll()
+      const out = await demo.runAll(7)
       // Cells, with durations made equal (a minute may turn between the two calls), rows sorted
       // (the daemon orders images created in the same second differently from call to call).
       const cells = (text: string) => text.replace(/(\d+ \w+|About an? \w+|Less than a second) ago/g, 'N ago').split('\n').sort().map(l => l.split(/ {3,}/))
@@ -177,8 +177,9 @@ docker volume inspect cmp-${sfx}
       expect(info).toContain(server.trimEnd())
       expect(out[5]).toBe(cli('inspect', 'alpine'))
       expect(out[6]).toBe(cli('network', 'inspect', 'bridge'))
-      expect(out[9]).toBe(cli('inspect', `cmp-${sfx}`))
-      expect(out[10]).toBe(cli('volume', 'inspect', `cmp-${sfx}`))
+      const more = await demo.runAll(11, 8)
+      expect(more[2]).toBe(cli('inspect', `cmp-${sfx}`))
+      expect(more[3]).toBe(cli('volume', 'inspect', `cmp-${sfx}`))
     }
     finally {
       await demo.cleanup()

@@ -89,10 +89,10 @@ export class TestDemo {
     return { ...result, output: io.plain, io }
   }
 
-  /** Runs steps 1..n in order, failing on the first non-zero exit. */
-  async runAll(until = this.steps.length): Promise<string[]> {
+  /** Runs steps from..until in order, failing on the first non-zero exit. */
+  async runAll(until = this.steps.length, from = 1): Promise<string[]> {
     const outputs: string[] = []
-    for (let i = 1; i <= until; i++) {
+    for (let i = from; i <= until; i++) {
       const result = await this.run(i)
       outputs.push(result.output)
       if (result.exitCode !== 0)
