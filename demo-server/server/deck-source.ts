@@ -70,11 +70,26 @@ export class DeckSource {
     }
     if (text === this.#text)
       return false
+    let deck: Deck
+    try {
+      deck = parseDeck(text, this.displayName)
+    }
+    catch (error) {
+      // Keep serving the last deck that parsed: a half-written edit must not stop the show.
+      this.#log(`${this.displayName} could not be read after an edit (${error instanceof Error ? error.message : String(error)}); keeping the previous version`)
+      return false
+    }
     this.#text = text
-    this.#deck = parseDeck(text, this.displayName)
+    this.#deck = deck
     this.#log(`${this.displayName} changed: ${this.#deck.demos.length} demos, ${this.#deck.problems.length} problems`)
-    for (const listener of this.#listeners)
-      listener(this.#deck)
+    for (const listener of this.#listeners) {
+      try {
+        listener(this.#deck)
+      }
+      catch (error) {
+        this.#log(`a deck listener failed: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
     return true
   }
 

@@ -171,6 +171,11 @@ export class RunManager {
       this.#state(id).sequence = sequence
     sequence.done = Promise.resolve()
       .then(() => this.#runSequence(plan, sequence, options))
+      .catch((error: unknown) => {
+        // A bug here must not become an unhandled rejection that takes the deck down.
+        this.#options.log(`demo "${demo.id}" stopped on an internal error: ${error instanceof Error ? error.stack : String(error)}`)
+        return []
+      })
       .finally(() => {
         this.#sequences.delete(sequence)
         for (const id of demos) {
@@ -478,7 +483,7 @@ export class RunManager {
     const state = this.#state(demo.id)
     this.#inheritVariables(demo, state.session)
     try {
-      const settled = await this.#settle(this.#options.engine.runStep(step, {
+      const settled = await this.#settle(Promise.resolve().then(() => this.#options.engine.runStep(step, {
         deckId: this.#options.deckId,
         demoId: demo.id,
         runId,
@@ -489,7 +494,7 @@ export class RunManager {
         cols: options.cols ?? DEFAULT_COLS,
         rows: options.rows ?? DEFAULT_ROWS,
         signal: controller.signal,
-      }, io), controller.signal, `step ${step.index} of demo "${demo.id}"`)
+      }, io)), controller.signal, `step ${step.index} of demo "${demo.id}"`)
       const stop = controller.signal.reason
       if (controller.signal.aborted && stop instanceof StopReason)
         return this.#end(record, stop.outcome, settled.result?.exitCode ?? null)

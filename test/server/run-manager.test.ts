@@ -100,3 +100,16 @@ describe('run manager', () => {
     expect(runs.snapshot('hello').runs).toEqual([])
   })
 })
+
+describe('run manager, engine misbehaving', () => {
+  // Only a fake can throw synchronously or never return; the real engine does neither on cue.
+  it('turns an engine that throws synchronously into an error outcome', async () => {
+    const { runs, engine } = await manager()
+    engine.runStep = () => {
+      throw new Error('boom')
+    }
+    const ended = await runs.run('hello', { step: 1 }).done
+    expect(ended).toMatchObject([{ outcome: 'error', error: { code: 'INTERNAL', message: 'boom' } }])
+    expect(runs.isRunning('hello')).toBe(false)
+  })
+})
