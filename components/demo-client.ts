@@ -211,7 +211,7 @@ export class DemoClient {
       return
     this.state.connection = 'unavailable'
     const delay = this.delay
-    this.delay = Math.min(this.delay * 2, this.options.maxDelayMs ?? 15_000)
+    this.delay = Math.min(this.delay * 2, this.options.maxDelayMs ?? 5_000)
     this.retryTimer = setTimeout(() => this.connect(), delay)
   }
 

@@ -115,6 +115,10 @@ describe('DockerDemo', () => {
     expect(wrapper.text()).toContain('Docker engine not available — replay mode (Start it: bash test/setup/dockerd.sh)')
     expect(wrapper.text()).toContain('offline: 要インターネット steps are skipped')
     expect(wrapper.find('.docker-demo-error').text()).toBe('BUSY: Demo "hello" is already running.')
+
+    server.socket.push({ ...status(), protocol: 2 as unknown as 1 })
+    await flushPromises()
+    expect(wrapper.text()).toContain('demo server speaks protocol 2, this deck 1: restart it (npm start)')
   })
 
   it('keeps the code and says so when the server is not there', async () => {
