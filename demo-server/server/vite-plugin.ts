@@ -5,6 +5,7 @@
  */
 import path from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
+import type { DemoServer } from './demo-server'
 import { createDemoServer } from './demo-server'
 
 /** The environment variable scripts/start.mjs sets to the deck's path. */
@@ -32,14 +33,22 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         return
       }
       const deckFile = path.resolve(server.config.root, options.deck ?? process.env[DECK_ENV] ?? deckFromArgv(process.argv) ?? 'slides.md')
-      const demo = await createDemoServer({
-        deckFile,
-        offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
-        address: () => httpServer.address(),
-        extraHosts: options.extraHosts ?? process.env[HOSTS_ENV]?.split(',').map(host => host.trim()).filter(Boolean),
-        // Slidev quiets Vite's logger; the engine being unreachable must still be seen.
-        log: line => console.log(`[docker-demo] ${line}`),
-      })
+      let demo: DemoServer
+      try {
+        demo = await createDemoServer({
+          deckFile,
+          offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
+          address: () => httpServer.address(),
+          extraHosts: options.extraHosts ?? process.env[HOSTS_ENV]?.split(',').map(host => host.trim()).filter(Boolean),
+          // Slidev quiets Vite's logger; the engine being unreachable must still be seen.
+          log: line => console.log(`[docker-demo] ${line}`),
+        })
+      }
+      catch (error) {
+        // The slides must still show (and play recordings) when the demo server cannot start.
+        console.error(`[docker-demo] no demo server: ${error instanceof Error ? error.message : String(error)}`)
+        return
+      }
       // Vite's own HMR socket shares 'upgrade': handleUpgrade leaves other paths alone.
       const onUpgrade = (req: Parameters<typeof demo.handleUpgrade>[0], socket: Parameters<typeof demo.handleUpgrade>[1], head: Buffer) => {
         demo.handleUpgrade(req, socket, head)
