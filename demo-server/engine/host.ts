@@ -18,6 +18,8 @@ const CTRL_C = '\x03'
  * the VM's namespaces too), enter its namespaces, cd to the demo's directory, run the command.
  */
 const ENTER_HOST = [
+  // Alpine's own busybox has no nsenter applet (the stand-in's has): say so instead of "not found".
+  `command -v nsenter >/dev/null || { echo "host steps need nsenter in the helper image $0; the stand-in has it (bash test/images/build-standins.sh)" >&2; exit 127; }`,
   'pid=$(pidof dockerd | cut -d" " -f1)',
   '[ -n "$pid" ] || pid=1',
   `exec nsenter -t "$pid" -m -u -n -i /bin/sh -c 'cd "$1" 2>/dev/null || cd /; eval "$2"' host "$1" "$2"`,
@@ -29,7 +31,7 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
   const env = [...context.session.variables].map(([name, value]) => `${name}=${value}`)
   const container = await docker.createContainer({
     Image: HELPER_IMAGE,
-    Cmd: ['sh', '-c', ENTER_HOST, 'docker-demo-host', context.workdir, step.command],
+    Cmd: ['sh', '-c', ENTER_HOST, HELPER_IMAGE, context.workdir, step.command],
     Env: ['HOME=/root', ...env],
     Tty: true,
     OpenStdin: true,
