@@ -100,3 +100,30 @@ describe('keys: what an interactive run is sent', async () => {
     expect(keyToInput({ key: 'Shift' })).toBeUndefined()
   })
 })
+
+describe('ansi: the demo server\'s own docker pull progress', async () => {
+  const { PullProgressRenderer } = await import('../../demo-server/docker-cli/format/images')
+
+  it('ends with one line per layer, each showing its last status', () => {
+    const renderer = new PullProgressRenderer(120)
+    const term = new Terminal()
+    const send = (message: Parameters<typeof renderer.render>[0]) => term.write(renderer.render(message).replace(/\n/g, '\r\n'))
+    send({ status: 'Pulling from library/python', id: 'latest' })
+    send({ status: 'Pulling fs layer', id: 'aaa111', progressDetail: {} })
+    send({ status: 'Pulling fs layer', id: 'bbb222', progressDetail: {} })
+    for (const current of [1000, 500_000, 1_000_000])
+      send({ status: 'Downloading', id: 'aaa111', progressDetail: { current, total: 1_000_000 } })
+    send({ status: 'Downloading', id: 'bbb222', progressDetail: { current: 10, total: 2_000_000 } })
+    send({ status: 'Pull complete', id: 'aaa111', progressDetail: {} })
+    send({ status: 'Pull complete', id: 'bbb222', progressDetail: {} })
+    send({ status: 'Digest: sha256:0123' })
+    send({ status: 'Status: Downloaded newer image for python:latest' })
+    expect(term.toText().split('\n').map(l => l.trimEnd())).toEqual([
+      'latest: Pulling from library/python',
+      'aaa111: Pull complete',
+      'bbb222: Pull complete',
+      'Digest: sha256:0123',
+      'Status: Downloaded newer image for python:latest',
+    ])
+  })
+})
