@@ -81,8 +81,9 @@ export class SocketServer {
 
   broadcastStatus(): void {
     const status = this.#options.status()
+    const frame = JSON.stringify(status)
     for (const client of this.#clients)
-      this.#send(client, status)
+      this.#send(client, status, frame)
   }
 
   get clientCount(): number {
@@ -212,13 +213,14 @@ export class SocketServer {
   }
 
   #route(event: RunEvent): void {
+    let frame: string | undefined // serialized once, for however many windows watch
     for (const client of this.#clients) {
       if (event.demoId === undefined || client.subscriptions.has(event.demoId))
-        this.#send(client, event)
+        this.#send(client, event, frame ??= JSON.stringify(event))
     }
   }
 
-  #send(client: Client, message: ServerMessage): void {
+  #send(client: Client, message: ServerMessage, frame?: string): void {
     const socket = client.socket
     if (socket.readyState !== WebSocket.OPEN)
       return
@@ -227,7 +229,7 @@ export class SocketServer {
       socket.terminate()
       return
     }
-    socket.send(JSON.stringify(message))
+    socket.send(frame ?? JSON.stringify(message))
   }
 
   #sendError(client: Client, error: ErrorPayload, context: ErrorContext = {}): void {
