@@ -58,6 +58,13 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         if (!demo.handleRequest(req, res))
           next()
       })
+      // Before Vite destroys the sockets, so that windows get a clean 1001 and reconnect to the
+      // restarted server; the 'close' event is the fallback (closing twice is safe).
+      const closeVite = server.close.bind(server)
+      server.close = async () => {
+        await demo.close()
+        return closeVite()
+      }
       httpServer.once('close', () => {
         httpServer.off('upgrade', onUpgrade)
         void demo.close()

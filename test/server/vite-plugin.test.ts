@@ -44,6 +44,10 @@ describe('the Vite plugin', () => {
         socket.once('error', error => resolve(error.message))
       })
       expect(hmr).toBe('open')
+
+      // Closing Vite closes the demo server: windows are told, not left hanging.
+      await vite.close()
+      expect((await client.closed).code).toBe(1001)
     }
     finally {
       await vite.close()
