@@ -262,7 +262,7 @@ export class RunManager {
 
   /** The demo's runs since its last reset, for a window that starts watching. */
   snapshot(demoId: string): SnapshotMessage {
-    return { type: 'snapshot', demoId, runs: this.#demos.get(demoId)?.history ?? [] }
+    return { type: 'snapshot', demoId, runs: [...this.#demos.get(demoId)?.history ?? []] }
   }
 
   isRunning(demoId: string): boolean {

@@ -9,6 +9,7 @@ import type { DemoEngine } from '../../demo-server/engine/types'
 import type { OutputMessage, RunEndedMessage, RunStartedMessage, ServerMessage } from '../../demo-server/protocol'
 import { NodeDemoClient } from '../../demo-server/server/client'
 import type { StandaloneOptions, StandaloneServer } from '../../demo-server/server/standalone'
+import { deckIdOf, workdirOf } from '../../demo-server/server/demo-server'
 import { startStandaloneServer } from '../../demo-server/server/standalone'
 import { createDockerEngine } from '../../demo-server/engine/index'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
@@ -25,7 +26,14 @@ export async function sandbox(fixture = 'demos.md'): Promise<Sandbox> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'docker-demo-test-'))
   const deck = path.join(dir, fixture)
   await copyFile(path.join(FIXTURES, fixture), deck)
-  return { dir, deck, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) }
+  return {
+    dir,
+    deck,
+    [Symbol.asyncDispose]: async () => {
+      await rm(dir, { recursive: true, force: true })
+      await rm(workdirOf(deckIdOf(deck)), { recursive: true, force: true }) // the server's $(pwd)
+    },
+  }
 }
 
 const ENGINE_DOWN = 'The Docker engine does not answer: start it with `bash test/setup/dockerd.sh` (and build the stand-in images with `bash test/images/build-standins.sh`), then run the tests again.'
