@@ -1,6 +1,10 @@
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
+// One config for every test; run a part with a path: `npx vitest run test/browser`.
 export default defineConfig({
+  // Component tests mount .vue files.
+  plugins: [vue()],
   test: {
     include: ['test/**/*.test.ts'],
     // Engine and browser tests share one Docker engine and fixed demo names (co1, vol, ...):
