@@ -9,11 +9,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Deck, Demo, Step } from '../deck/model'
-import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model'
-import type { DemoEngine, DemoSession, StepIO, StepResult } from '../engine/types'
+import type { DemoEngine, DemoSession } from '../engine/types'
 import type {
-  AsciicastOutputEvent,
-  ErrorPayload,
   OutputMessage,
   ResetDoneMessage,
   RunEndedMessage,
@@ -24,6 +21,10 @@ import type {
 } from '../protocol'
 import { DemoError, toErrorPayload } from '../protocol'
 import { withoutUndefined } from './internal'
+import type { StepRunSettings } from './step-run'
+import { displayCommand, endRun, StartedRun, StopReason } from './step-run'
+
+export { displayCommand, judge, StopReason } from './step-run'
 
 export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
 
@@ -84,13 +85,8 @@ interface ActiveSequence {
 }
 
 interface ActiveRun {
-  demoId: string
-  interactive: boolean
+  run: StartedRun
   sequence: ActiveSequence
-  inputListeners: Set<(data: string) => void>
-  resizeListeners: Set<(cols: number, rows: number) => void>
-  /** Keystrokes that arrived before the engine attached the terminal. */
-  pendingInput: string[]
 }
 
 interface PlannedPart {
@@ -98,17 +94,6 @@ interface PlannedPart {
   steps: Step[]
 }
 
-/** Why a run was stopped: the abort reason handed to the engine. */
-export class StopReason extends Error {
-  constructor(readonly outcome: 'cancelled' | 'timeout', message: string) {
-    super(message)
-    this.name = 'StopReason'
-  }
-}
-
-const HISTORY_TRUNCATED = '\r\n[docker-demo: the rest of this output was not kept for late joiners]\r\n'
-const MAX_MATCH_BYTES = 4 * 1024 * 1024
-const MAX_PENDING_INPUT = 64 * 1024
 /** Runs kept per demo for late joiners (a step run again and again must not grow without end). */
 const MAX_HISTORY_RUNS = 100
 
@@ -198,28 +183,18 @@ export class RunManager {
 
   /** Cancels the sequences that hold an interactive run: nobody is left to type into them. */
   cancelInteractive(reason: string): void {
-    for (const run of this.#runs.values()) {
+    for (const { run, sequence } of this.#runs.values()) {
       if (run.interactive)
-        run.sequence.controller.abort(new StopReason('cancelled', reason))
+        sequence.controller.abort(new StopReason('cancelled', reason))
     }
   }
 
   input(runId: string, data: string): void {
-    const run = this.#interactiveRun(runId)
-    if (run.inputListeners.size === 0) {
-      if (run.pendingInput.reduce((n, chunk) => n + chunk.length, 0) + data.length > MAX_PENDING_INPUT)
-        throw new DemoError('TOO_LARGE', `Run ${runId} has no terminal attached yet and ${MAX_PENDING_INPUT} characters of input are waiting; wait for its prompt.`)
-      run.pendingInput.push(data)
-      return
-    }
-    for (const listener of run.inputListeners)
-      listener(data)
+    this.#activeRun(runId).input(data)
   }
 
   resize(runId: string, cols: number, rows: number): void {
-    const run = this.#interactiveRun(runId)
-    for (const listener of run.resizeListeners)
-      listener(cols, rows)
+    this.#activeRun(runId).resize(cols, rows)
   }
 
   /** Removes what the demo (or, without an id, the whole deck) created; cancels its runs first. */
@@ -309,13 +284,11 @@ export class RunManager {
     }
   }
 
-  #interactiveRun(runId: string): ActiveRun {
-    const run = this.#runs.get(runId)
-    if (!run)
+  #activeRun(runId: string): StartedRun {
+    const active = this.#runs.get(runId)
+    if (!active)
       throw new DemoError('UNKNOWN_RUN', `Run ${runId} is not running (it ended, or never started).`)
-    if (!run.interactive)
-      throw new DemoError('BAD_MESSAGE', `Run ${runId} (demo "${run.demoId}") has no terminal to type into: run the step with "interactive": true.`)
-    return run
+    return active.run
   }
 
   /** Dependencies (depth first, each once) that have not completed, then the demo itself. */
@@ -409,132 +382,29 @@ export class RunManager {
     return record
   }
 
-  #end(record: RunRecord, outcome: RunOutcome, exitCode: number | null, error?: ErrorPayload): RunEndedMessage {
-    const { runId, demoId, step } = record.started
-    const ended: RunEndedMessage = { type: 'run-ended', runId, demoId, step, outcome, exitCode, ...(error ? { error } : {}) }
-    record.ended = ended
-    this.#emit(ended)
-    return ended
-  }
-
   #failBeforeStart(demo: Demo, step: Step, options: RunOptions, error: unknown): RunEndedMessage {
     const record = this.#startRecord(demo, step, false, options)
-    return this.#end(record, 'error', null, toErrorPayload(error))
+    return endRun(record, 'error', null, event => this.#emit(event), toErrorPayload(error))
   }
 
   async #runStep(demo: Demo, step: Step, sequence: ActiveSequence, options: RunOptions): Promise<RunEndedMessage> {
     const interactive = options.interactive === true && step.entersContainer !== undefined
     const record = this.#startRecord(demo, step, interactive, options)
-    const { runId } = record.started
-    const startedAt = this.#options.monotonicMs()
-    let kept = 0
-    let matchable = ''
-    const write = (data: string) => {
-      if (data.length === 0)
-        return
-      const seconds = Math.round((this.#options.monotonicMs() - startedAt) * 1000) / 1e6
-      const event: AsciicastOutputEvent = [Math.max(0, seconds), 'o', data]
-      if (kept <= this.#options.maxHistoryBytesPerRun) {
-        kept += data.length
-        record.events.push(kept <= this.#options.maxHistoryBytesPerRun ? event : [event[0], 'o', HISTORY_TRUNCATED])
-      }
-      if (matchable.length < MAX_MATCH_BYTES)
-        matchable += data
-      this.#emit({ type: 'output', runId, demoId: demo.id, event })
-    }
-
-    // Recordings read like a terminal: the prompt and the command come first.
-    write(`${step.prompt}${displayCommand(step)}\r\n`)
-    if (step.options.shownOnly !== undefined) {
-      write(`# shown only: ${step.options.shownOnly}\r\n`)
-      return this.#end(record, 'skipped', null)
-    }
-    if (step.options.online && this.#options.offline) {
-      write('# not run: this step needs the internet and the demo server is offline\r\n')
-      return this.#end(record, 'skipped', null)
-    }
-
-    const controller = new AbortController()
-    const forward = () => controller.abort(sequence.controller.signal.reason)
-    sequence.controller.signal.addEventListener('abort', forward, { once: true })
-    if (sequence.controller.signal.aborted)
-      forward()
-    // A terminal the presenter types into lasts until they leave it (or cancel), unless the
-    // deck sets a timeout for it.
-    const timeoutMs = step.options.timeoutMs ?? (interactive ? undefined : DEFAULT_STEP_TIMEOUT_MS)
-    const timer = timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => controller.abort(new StopReason('timeout', `step ${step.index} of demo "${demo.id}" ran longer than ${timeoutMs} ms`)), timeoutMs)
-    const active: ActiveRun = { demoId: demo.id, interactive, sequence, inputListeners: new Set(), resizeListeners: new Set(), pendingInput: [] }
-    this.#runs.set(runId, active)
-    const io: StepIO = {
-      write,
-      onInput: (listener) => {
-        active.inputListeners.add(listener)
-        for (const data of active.pendingInput.splice(0))
-          listener(data)
-        return () => active.inputListeners.delete(listener)
-      },
-      onResize: (listener) => {
-        active.resizeListeners.add(listener)
-        return () => active.resizeListeners.delete(listener)
-      },
-    }
     const state = this.#state(demo.id)
     this.#inheritVariables(demo, state.session)
+    const run = new StartedRun(record, demo, step, state.session, sequence.controller.signal, this.#stepRunSettings)
+    this.#runs.set(run.runId, { run, sequence })
     try {
-      const settled = await this.#settle(Promise.resolve().then(() => this.#options.engine.runStep(step, {
-        deckId: this.#options.deckId,
-        demoId: demo.id,
-        runId,
-        session: state.session,
-        workdir: this.#options.workdir,
-        offline: this.#options.offline,
-        interactive,
-        cols: options.cols ?? DEFAULT_COLS,
-        rows: options.rows ?? DEFAULT_ROWS,
-        signal: controller.signal,
-      }, io)), controller.signal, `step ${step.index} of demo "${demo.id}"`)
-      const stop = controller.signal.reason
-      if (controller.signal.aborted && stop instanceof StopReason)
-        return this.#end(record, stop.outcome, settled.result?.exitCode ?? null)
-      if (settled.error !== undefined)
-        return this.#end(record, 'error', null, toErrorPayload(settled.error))
-      const result = settled.result!
-      const { outcome, reason } = judge(step, result, matchable.replaceAll('\r', ''))
-      if (outcome === 'ok' && step.capture && result.stdout !== undefined)
-        state.session.variables.set(step.capture, result.stdout)
-      return this.#end(record, outcome, result.exitCode, reason ? { code: 'STEP_FAILED', message: reason } : undefined)
+      return await run.execute()
     }
     finally {
-      clearTimeout(timer)
-      sequence.controller.signal.removeEventListener('abort', forward)
-      this.#runs.delete(runId)
+      this.#runs.delete(run.runId)
     }
   }
 
-  /** The engine's promise, but no longer than the grace period after an abort: a stuck engine
-   *  call must not keep the demo BUSY for ever. */
-  #settle(promise: Promise<StepResult>, signal: AbortSignal, what: string): Promise<{ result?: StepResult, error?: unknown }> {
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const onAbort = () => {
-        timer = setTimeout(() => {
-          this.#options.log(`${what} did not stop within ${this.#options.stopGraceMs} ms of being ${(signal.reason as StopReason)?.outcome ?? 'stopped'}; ending its run anyway`)
-          resolve({})
-        }, this.#options.stopGraceMs)
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      if (signal.aborted)
-        onAbort()
-      promise.then(
-        result => resolve({ result }),
-        error => resolve({ error: error ?? new Error('the engine failed without a reason') }),
-      ).finally(() => {
-        clearTimeout(timer)
-        signal.removeEventListener('abort', onAbort)
-      })
-    })
+  get #stepRunSettings(): StepRunSettings {
+    const { engine, deckId, workdir, offline, stopGraceMs, maxHistoryBytesPerRun, monotonicMs, log } = this.#options
+    return { engine, deckId, workdir, offline, stopGraceMs, maxHistoryBytesPerRun, monotonicMs, log, emit: event => this.#emit(event) }
   }
 
   /** `$VAR`s captured by the demos this demo `uses` (the demo's own captures win). */
@@ -566,24 +436,4 @@ function findDemo(deck: Deck, demoId: string): Demo {
     throw new DemoError('UNKNOWN_DEMO', `There is no demo "${demoId}" in ${deck.file}; its demos are: ${known}.`)
   }
   return demo
-}
-
-/** The command as the audience reads it, capture included: `CID=$(docker run -d alpine)`. */
-export function displayCommand(step: Step): string {
-  return step.capture ? `${step.capture}=$(${step.command})` : step.command
-}
-
-/** The outcome of a step that ran to its end, and why it is not what the deck says. */
-export function judge(step: Step, result: StepResult, output: string): { outcome: RunOutcome, reason?: string } {
-  const expectFail = step.options.expectFail
-  if (result.exitCode === 0) {
-    return expectFail
-      ? { outcome: 'unexpected-success', reason: `the step succeeded, but the deck says "# expect-fail"; fix the step or remove the setting.` }
-      : { outcome: 'ok' }
-  }
-  if (!expectFail)
-    return { outcome: 'failed', reason: `the step exited with ${result.exitCode}; fix it, or mark it "# expect-fail" if failing is the point.` }
-  if (expectFail === true || output.includes(expectFail))
-    return { outcome: 'expected-failure' }
-  return { outcome: 'failed', reason: `the step failed as expected (exit ${result.exitCode}), but its output does not contain "${expectFail}".` }
 }

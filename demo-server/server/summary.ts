@@ -2,7 +2,7 @@
 import type { Deck, Demo, Step } from '../deck/model'
 import { formatProblem } from '../deck/model'
 import type { DemoSummary, StatusMessage, StepSummary } from '../protocol'
-import { displayCommand } from './run-manager'
+import { displayCommand } from './step-run'
 
 export function summarizeStep(step: Step): StepSummary {
   return {
