@@ -77,20 +77,20 @@ async function main(argv: string[]): Promise<number> {
 
   if (!['list', 'run', 'reset'].includes(command))
     throw new UsageError(`Unknown command "${command}".`)
+  // Usage errors before anything starts.
+  const step = values.step === undefined ? undefined : parseInteger(values.step, '--step')
+  if (command === 'run' && ids.length !== 1)
+    throw new UsageError('"run" takes one demo id, e.g. "npm run demo -- run volume-share".')
+  if (command === 'reset' && ids.length > 1)
+    throw new UsageError('"reset" takes at most one demo id (none resets the whole deck).')
   await using session = await open(values.url, values.token, serverOptions, command !== 'list')
   const { client } = session
   switch (command) {
     case 'list':
       return list(client.status, values.json ?? false)
-    case 'run': {
-      if (ids.length !== 1)
-        throw new UsageError('"run" takes one demo id, e.g. "npm run demo -- run volume-share".')
-      const step = values.step === undefined ? undefined : parseInteger(values.step, '--step')
+    case 'run':
       return await run(client, ids[0], step, values.interactive ?? false)
-    }
     default:
-      if (ids.length > 1)
-        throw new UsageError('"reset" takes at most one demo id (none resets the whole deck).')
       return await reset(client, ids[0])
   }
 }
@@ -180,7 +180,8 @@ async function run(client: NodeDemoClient, demoId: string, step: number | undefi
         }
         case 'error':
           if (message.request === 'run' || message.request === 'cancel') {
-            console.error(`${where(demos, message.demoId)}${message.message}`)
+            const prefix = where(demos, message.demoId)
+            console.error(`${message.message.includes(prefix.slice(0, -2)) ? '' : prefix}${message.message}`)
             resolve(EXIT_REFUSED)
           }
       }

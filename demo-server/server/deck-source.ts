@@ -43,7 +43,7 @@ export class DeckSource {
       text = await readFile(absolute, 'utf8')
     }
     catch (error) {
-      throw new Error(`Cannot read the deck ${absolute}: ${(error as Error).message}. Pass the deck's path, e.g. "npm start -- slides.md".`)
+      throw new Error(`Cannot read the deck ${absolute}: ${(error as Error).message}. Check the path (it is relative to ${process.cwd()}).`)
     }
     const source = new DeckSource(absolute, displayName, text, options.log ?? (() => {}))
     source.#watch(options.debounceMs ?? 100)
