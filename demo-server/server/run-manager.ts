@@ -345,15 +345,29 @@ export class RunManager {
     return ended
   }
 
+  /** Resets the demo after the demos that use it: their containers sit on its networks and
+   *  volumes (Docker refuses to remove a network with endpoints), and they build on objects that
+   *  are about to go. Dependents are reset even without state here: an earlier server may have
+   *  run them. */
   async #resetDemo(demoId: string): Promise<ResetDoneMessage> {
-    const removed = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
-    const state = this.#state(demoId)
-    state.session = newSession()
-    state.history = []
-    state.completed = false
-    const message: ResetDoneMessage = { type: 'reset-done', demoId, removed }
-    this.#emit(message)
-    return message
+    const dependents = dependentsOf(this.#options.deck(), demoId)
+    for (const id of dependents) {
+      const busy = this.#demos.get(id)
+      if (busy?.sequence && !busy.sequence.demos.includes(demoId))
+        throw new DemoError('BUSY', `Demo "${id}" uses "${demoId}" and is running a step; wait for it to end or cancel it before "${demoId}" starts over.`)
+    }
+    for (const id of [...dependents, demoId]) {
+      const removed = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId: id })
+      const state = this.#state(id)
+      state.session = newSession()
+      state.history = []
+      state.completed = false
+      const message: ResetDoneMessage = { type: 'reset-done', demoId: id, removed }
+      this.#emit(message)
+      if (id === demoId)
+        return message
+    }
+    throw new Error('unreachable: the demo itself is reset last')
   }
 
   #startRecord(demo: Demo, step: Step, interactive: boolean, options: RunOptions): RunRecord {
@@ -436,4 +450,19 @@ function findDemo(deck: Deck, demoId: string): Demo {
     throw new DemoError('UNKNOWN_DEMO', `There is no demo "${demoId}" in ${deck.file}; its demos are: ${known}.`)
   }
   return demo
+}
+
+/** Demos that use `demoId`, directly or through another, the most dependent first. */
+export function dependentsOf(deck: Deck, demoId: string): string[] {
+  const order: string[] = []
+  const visit = (id: string) => {
+    for (const demo of deck.demos) {
+      if (demo.uses.includes(id) && !order.includes(demo.id)) {
+        visit(demo.id)
+        order.push(demo.id)
+      }
+    }
+  }
+  visit(demoId)
+  return order
 }

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseDeck } from '../../demo-server/deck/parse'
 import type { RunEvent } from '../../demo-server/server/run-manager'
-import { RunManager } from '../../demo-server/server/run-manager'
+import { dependentsOf, RunManager } from '../../demo-server/server/run-manager'
 import { createFakeEngine } from './fake-engine'
 import { FIXTURES } from './helpers'
 
@@ -33,6 +33,24 @@ async function manager(options: { offline?: boolean, ignoreAbort?: boolean, maxC
 }
 
 describe('run manager', () => {
+  it('starting a demo over first resets the demos that use it, the most dependent first', async () => {
+    const { runs, events } = await manager()
+    await runs.run('after').done
+    events.length = 0
+    await runs.run('hello').done
+    const resets = events.filter(e => e.type === 'reset-done').map(e => e.type === 'reset-done' && e.demoId)
+    expect(resets).toEqual(['after', 'hello'])
+  })
+
+  it('finds dependents through chains of uses', () => {
+    const deck = parseDeck([
+      ['base', ''], ['mid', 'base'], ['top', 'mid'], ['other', ''],
+    ].map(([id, uses]) => `<DockerDemo id="${id}"${uses ? ` uses="${uses}"` : ''}>\n\n\`\`\`sh\ndocker ps\n\`\`\`\n\n</DockerDemo>\n`).join('\n'), 'chain.md')
+    expect(deck.problems).toEqual([])
+    expect(dependentsOf(deck, 'base')).toEqual(['top', 'mid'])
+    expect(dependentsOf(deck, 'other')).toEqual([])
+  })
+
   it('runs every step in order, echoing prompt and command as terminal output', async () => {
     const { runs, events } = await manager()
     const ended = await runs.run('hello').done
@@ -42,8 +60,9 @@ describe('run manager', () => {
     const outputs = events.filter(e => e.type === 'output')
     expect(outputs[0]).toMatchObject({ event: [0.25, 'o', '$ docker run --rm alpine echo hello\r\n'] })
     expect(outputs[1]).toMatchObject({ event: [0.5, 'o', 'hello\r\n'] })
-    // Step 1 again resets the demo first.
-    expect(events[0]).toMatchObject({ type: 'reset-done', demoId: 'hello' })
+    // Step 1 again resets the demo (after the demos that use it) before anything runs.
+    const firstRun = events.findIndex(e => e.type === 'run-started')
+    expect(events.slice(0, firstRun).filter(e => e.type === 'reset-done').at(-1)).toMatchObject({ type: 'reset-done', demoId: 'hello' })
   })
 
   it('stops at the first unexpected failure and judges expect-fail by its text', async () => {
