@@ -16,6 +16,7 @@ import * as objects from './commands/objects'
 import { containerStep, execCommand } from './exec'
 import { hostStep } from './host'
 import { isNotFound } from './errors'
+import { debug } from './log'
 import { StepOutput } from './output'
 import { attachContainer, runContainer } from './run'
 import { Scope, scopeFilters } from './scope'
@@ -73,6 +74,7 @@ export class DockerEngine implements DemoEngine {
     const scope = new Scope(context.deckId, context.demoId, context.runId)
     const base = { docker, connection: this.connection, step, context, io, output, scope }
     let exitCode: number
+    debug(`${step.id} (${step.target.kind}) ${step.command}`)
     try {
       switch (step.target.kind) {
         case 'docker':
@@ -87,8 +89,10 @@ export class DockerEngine implements DemoEngine {
       }
     }
     catch (error) {
+      debug(`${step.id} failed: ${error instanceof Error ? error.message : String(error)}`)
       throw this.connection.translate(error)
     }
+    debug(`${step.id} exited ${exitCode}${context.signal.aborted ? ' (aborted)' : ''}`)
     if (step.capture === undefined)
       return { exitCode }
     if (exitCode === 0)

@@ -12,6 +12,7 @@ import { DemoError } from '../protocol'
 import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
 import { onAbort, sleep } from './call'
 import { daemonMessage } from './errors'
+import { debug } from './log'
 import { pumpStream } from './output'
 
 /** The environment variable that marks an exec's process tree. */
@@ -133,6 +134,7 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
     let aborted = false
     await Promise.race([done, new Promise<void>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve() })))])
     if (aborted) {
+      debug(`aborted: stopping exec ${mark}`, container.id)
       if (hijack && create.Tty) {
         stream.write(CTRL_C)
         await Promise.race([done, sleep(1000)])

@@ -11,6 +11,7 @@ import { anonymousContainerRef } from '../deck/steps'
 import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
 import { ensureImage, onAbort, registerWait, sleep } from './call'
 import { daemonMessage } from './errors'
+import { debug } from './log'
 import { pumpStream } from './output'
 
 export async function runContainer(call: CommandCall): Promise<number> {
@@ -59,6 +60,7 @@ export async function runContainer(call: CommandCall): Promise<number> {
   catch (error) {
     return runFailed(call, error)
   }
+  debug(`created for ${call.step.id}${plan.detach ? ' (detached)' : enterOnly ? ' (entered)' : ''}`, container.id)
   if (!plan.name)
     context.session.anonymousContainers.set(anonymousContainerRef(call.step.index), container.id)
 
@@ -125,6 +127,7 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
     const outcome = await Promise.race([exited.then(r => r.StatusCode), abort.then(() => undefined)])
     if (outcome === undefined) {
       // Cancel or timeout: the process must really stop, as Ctrl-C then `docker kill` would.
+      debug('aborted: killing', container.id)
       await container.kill({ signal: 'SIGKILL' }).catch(() => {})
     }
     const { StatusCode } = await exited.catch(() => ({ StatusCode: 137 }))
