@@ -73,6 +73,20 @@ docker run --rm --mount src=auto-${sfx},dst=/a -v auto2-${sfx}:/b -v /c alpine t
     }
   })
 
+  it('--volumes-from shares a data container\'s volumes', async () => {
+    const demo = new TestDemo(engine, `
+docker run --name data-${sfx} -v /shared alpine touch /shared/from-data
+docker run --rm --volumes-from data-${sfx} alpine ls /shared
+`)
+    try {
+      const out = await demo.runAll()
+      expect(out[1]).toBe('from-data\n')
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
   it('-v $(pwd):/backup writes into the demo directory', async () => {
     const demo = new TestDemo(engine, `docker run --rm -v $(pwd):/backup alpine sh -c "echo saved > /backup/out.txt"`)
     try {
