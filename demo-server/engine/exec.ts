@@ -119,7 +119,14 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
     return 1
   }
   const hijack = create.AttachStdin
-  const stream = await exec.start(hijack ? { hijack: true, stdin: true, Tty: create.Tty } : { Detach: false, Tty: create.Tty }) as NodeJS.ReadWriteStream & { destroy: () => void }
+  let stream: NodeJS.ReadWriteStream & { destroy: () => void }
+  try {
+    stream = await exec.start(hijack ? { hijack: true, stdin: true, Tty: create.Tty } : { Detach: false, Tty: create.Tty }) as typeof stream
+  }
+  catch (error) {
+    output.err(`Error response from daemon: ${daemonMessage(error)}\n`)
+    return 1
+  }
   const done = pumpStream(stream, create.Tty, output)
   const removers: Array<() => void> = []
   try {

@@ -34,7 +34,13 @@ export async function runContainer(call: CommandCall): Promise<number> {
   await ensureImage(call, plan.image, 'run')
   const image = await docker.getImage(plan.image).inspect()
   labelImageVolumes(plan.create, image, scope.labels)
-  inlineSeccompProfiles(plan.create, context.workdir)
+  try {
+    inlineSeccompProfiles(plan.create, context.workdir)
+  }
+  catch (error) {
+    call.output.err(`docker: opening seccomp profile failed: ${(error as Error).message}\n\nRun 'docker run --help' for more information\n`)
+    return 125
+  }
 
   for (const volume of plan.namedVolumes.filter(v => freeVolumes.includes(v.name))) {
     // Docker would create these itself, unlabelled; we create them first, labelled.
@@ -95,7 +101,7 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
       await container.start()
     }
     catch (error) {
-      stream.destroy()
+      await removeAfter(container, plan)
       return runFailed(call, error)
     }
     if (plan.tty) {
@@ -138,6 +144,8 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
   finally {
     for (const remove of removers)
       remove()
+    // Ended by now, or not worth waiting for: never leave the socket open.
+    stream.destroy()
   }
 }
 
