@@ -1,4 +1,5 @@
 /** `ps`, `diff`, `logs`, `start`, `stop`, `restart`, `kill`, `rm`: one Engine API call each. */
+import { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { CommandCall } from '../call'
 import type { ContainerSummary } from '../../docker-cli/format/containers'
@@ -45,12 +46,24 @@ export async function logs(call: CommandCall): Promise<number> {
   const container = call.docker.getContainer(info.Id)
   const options = { stdout: true, stderr: true, tail: tail === 'all' ? undefined : Number(tail) }
   if (!follow) {
-    const buffer = await container.logs({ ...options, follow: false }) as unknown as Buffer
-    const { Readable } = await import('node:stream')
+    let buffer: Buffer
+    try {
+      buffer = await container.logs({ ...options, follow: false }) as unknown as Buffer
+    }
+    catch (error) {
+      // e.g. "configured logging driver does not support reading" (--log-driver none)
+      return daemonError(call, error)
+    }
     await pumpStream(Readable.from([buffer]), info.Config.Tty, call.output)
     return 0
   }
-  const stream = await container.logs({ ...options, follow: true }) as unknown as NodeJS.ReadableStream & { destroy: () => void }
+  let stream: NodeJS.ReadableStream & { destroy: () => void }
+  try {
+    stream = await container.logs({ ...options, follow: true }) as unknown as typeof stream
+  }
+  catch (error) {
+    return daemonError(call, error)
+  }
   const done = pumpStream(stream, info.Config.Tty, call.output)
   const remove = onAbort(call.context.signal, () => stream.destroy())
   try {
