@@ -44,7 +44,12 @@ export async function runContainer(call: CommandCall): Promise<number> {
 
   for (const volume of plan.namedVolumes.filter(v => freeVolumes.includes(v.name))) {
     // Docker would create these itself, unlabelled; we create them first, labelled.
-    await docker.createVolume({ Name: volume.name, Labels: scope.labels, ...(Object.keys(volume.driverOptions).length > 0 ? { DriverOpts: volume.driverOptions } : {}) })
+    try {
+      await docker.createVolume({ Name: volume.name, Labels: scope.labels, ...(Object.keys(volume.driverOptions).length > 0 ? { DriverOpts: volume.driverOptions } : {}) })
+    }
+    catch (error) {
+      return runFailed(call, error)
+    }
   }
 
   const enterOnly = plan.interactive && plan.tty && !plan.detach && !context.interactive
