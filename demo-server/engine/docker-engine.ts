@@ -70,6 +70,9 @@ export class DockerEngine implements DemoEngine {
     if (this.closed)
       throw new DemoError('ENGINE_UNAVAILABLE', 'The engine connection is closed (the server is shutting down).')
     const { docker } = await this.connection.get()
+    // Cancelled before it began: nothing to start, nothing to stop (130: as after Ctrl-C).
+    if (context.signal.aborted)
+      return { exitCode: 130 }
     const output = new StepOutput(io, step.capture !== undefined)
     const scope = new Scope(context.deckId, context.demoId, context.runId)
     const base = { docker, connection: this.connection, step, context, io, output, scope }
