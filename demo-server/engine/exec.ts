@@ -163,15 +163,17 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
 
 /** The exec's exit code; it may show as running for a moment after its stream ended. */
 async function exitCode(exec: Docker.Exec, container: Docker.Container, mark: string): Promise<number> {
+  // The container may be gone meanwhile (removed by another step): its execs went with it.
+  const inspect = () => exec.inspect().catch(() => ({ Running: false, ExitCode: 137 }))
   for (let i = 0; i < 50; i++) {
-    const info = await exec.inspect()
+    const info = await inspect()
     if (!info.Running)
       return info.ExitCode ?? 0
     await sleep(i < 10 ? 20 : 100)
   }
   // Detached (the detach keys) or stuck: an exec must not outlive its step.
   await killMarked(container, mark)
-  const info = await exec.inspect()
+  const info = await inspect()
   return info.ExitCode ?? 137
 }
 
