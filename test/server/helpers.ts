@@ -5,6 +5,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import Docker from 'dockerode'
+import { afterAll, beforeAll } from 'vitest'
 import type { DemoEngine } from '../../demo-server/engine/types'
 import type { OutputMessage, RunEndedMessage, RunStartedMessage, ServerMessage } from '../../demo-server/protocol'
 import { NodeDemoClient } from '../../demo-server/server/client'
@@ -59,6 +60,31 @@ async function removeStaleFixtureContainers(): Promise<void> {
   const docker = new Docker()
   const stale = await docker.listContainers({ all: true, filters: { label: [DECK_LABEL], name: FIXTURE_CONTAINER_NAMES.map(name => `^/${name}$`) } })
   await Promise.all(stale.map(info => docker.getContainer(info.Id).remove({ force: true }).catch(() => {})))
+}
+
+export interface FixtureServer {
+  box: Sandbox
+  engine: DemoEngine
+  server: StandaloneServer
+}
+
+/** For one test file: the real engine and a standalone server on a sandboxed copy of a fixture
+ *  deck, removed with everything the deck made once the file is done. */
+export function fixtureServerPerFile(fixture?: string): FixtureServer {
+  const env = {} as FixtureServer
+  beforeAll(async () => {
+    env.engine = await realEngine()
+    env.box = await sandbox(fixture)
+    env.server = await start(env.box.deck, { engine: env.engine })
+  }, 30_000)
+  afterAll(async () => {
+    await env.server?.close()
+    if (env.server)
+      await env.engine?.reset({ deckId: env.server.demo.deckId }).catch(() => {})
+    await env.engine?.close()
+    await env.box?.[Symbol.asyncDispose]()
+  })
+  return env
 }
 
 export async function start(deck: string, options: Partial<StandaloneOptions> = {}): Promise<StandaloneServer> {

@@ -1,28 +1,10 @@
 /** The deck is the allowlist, read again when its file changes. */
 import { appendFile, writeFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { describe, expect, it } from 'vitest'
 import type { StatusMessage } from '../../demo-server/protocol'
-import type { StandaloneServer } from '../../demo-server/server/standalone'
-import type { Sandbox } from './helpers'
-import { connect, isEnded, realEngine, sandbox, start } from './helpers'
+import { connect, fixtureServerPerFile, isEnded } from './helpers'
 
-let box: Sandbox
-let engine: DemoEngine
-let server: StandaloneServer
-
-beforeAll(async () => {
-  engine = await realEngine()
-  box = await sandbox()
-  server = await start(box.deck, { engine })
-}, 30_000)
-
-afterAll(async () => {
-  await server?.close()
-  await engine?.reset({ deckId: server.demo.deckId }).catch(() => {})
-  await engine?.close()
-  await box?.[Symbol.asyncDispose]()
-})
+const env = fixtureServerPerFile()
 
 const NEW_DEMO = `
 <DockerDemo id="added">
@@ -36,12 +18,12 @@ docker run --rm alpine echo added-later
 
 describe('deck reload', () => {
   it('picks up an edited deck: a new status to every window, and the new demo runs', async () => {
-    await using presenter = await connect(server)
+    await using presenter = await connect(env.server)
     presenter.control({ type: 'run', demoId: 'added' })
     expect(await presenter.nextError()).toMatchObject({ code: 'UNKNOWN_DEMO' })
 
     const reloaded = presenter.next((m): m is StatusMessage => m.type === 'status' && m.deck.demos.some(d => d.id === 'added'), 10_000)
-    await appendFile(box.deck, NEW_DEMO)
+    await appendFile(env.box.deck, NEW_DEMO)
     const status = await reloaded
     expect(status.deck.problems).toEqual([])
 
@@ -51,9 +33,9 @@ describe('deck reload', () => {
   }, 60_000)
 
   it('still loads a deck with problems, and reports them in the status', async () => {
-    await using watcher = await connect(server, false)
+    await using watcher = await connect(env.server, false)
     const reloaded = watcher.next((m): m is StatusMessage => m.type === 'status' && m.deck.problems.length > 0, 10_000)
-    await writeFile(box.deck, `# broken\n\n<DockerDemo id="ok-one">\n\n\`\`\`sh\ndocker run --rm alpine echo fine\n\`\`\`\n\n</DockerDemo>\n\n<DockerDemo id="open">\n\n\`\`\`sh\nls -la\n\`\`\`\n`)
+    await writeFile(env.box.deck, `# broken\n\n<DockerDemo id="ok-one">\n\n\`\`\`sh\ndocker run --rm alpine echo fine\n\`\`\`\n\n</DockerDemo>\n\n<DockerDemo id="open">\n\n\`\`\`sh\nls -la\n\`\`\`\n`)
     const status = await reloaded
     expect(status.deck.demos.map(d => d.id)).toEqual(['ok-one', 'open'])
     expect(status.deck.problems.join('\n')).toMatch(/demos\.md:\d+: .*never closed/)

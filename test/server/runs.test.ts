@@ -4,40 +4,22 @@
  * really stop the process in its container.
  */
 import Docker from 'dockerode'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEMO_LABEL } from '../../demo-server/engine/labels'
-import type { DemoEngine } from '../../demo-server/engine/types'
 import type { ServerMessage, SnapshotMessage } from '../../demo-server/protocol'
-import type { StandaloneServer } from '../../demo-server/server/standalone'
-import type { Sandbox } from './helpers'
-import { connect, deckContainers, isEnded, isStarted, outputOf, realEngine, record, sandbox, start, until } from './helpers'
+import { connect, deckContainers, fixtureServerPerFile, isEnded, isStarted, outputOf, record, sandbox, start, until } from './helpers'
 
-let box: Sandbox
-let engine: DemoEngine
-let server: StandaloneServer
-
-beforeAll(async () => {
-  engine = await realEngine()
-  box = await sandbox()
-  server = await start(box.deck, { engine })
-}, 30_000)
-
-afterAll(async () => {
-  await server?.close()
-  await engine?.reset({ deckId: server.demo.deckId }).catch(() => {})
-  await engine?.close()
-  await box?.[Symbol.asyncDispose]()
-})
+const env = fixtureServerPerFile()
 
 /** Containers of one demo of this deck that are running. */
 async function running(demoId: string) {
-  return (await deckContainers(server.demo.deckId)).filter(c => c.Labels[DEMO_LABEL] === demoId && c.State === 'running')
+  return (await deckContainers(env.server.demo.deckId)).filter(c => c.Labels[DEMO_LABEL] === demoId && c.State === 'running')
 }
 
 describe('runs', () => {
   it('streams identical bytes to two windows, and everything to a late joiner', async () => {
-    await using presenter = await connect(server)
-    await using projector = await connect(server, false)
+    await using presenter = await connect(env.server)
+    await using projector = await connect(env.server, false)
     const seenByPresenter = record(presenter)
     const seenByProjector = record(projector)
     projector.send({ type: 'subscribe', demoId: 'hello' })
@@ -48,7 +30,7 @@ describe('runs', () => {
     const ended = presenter.next(isEnded('hello', 2), 30_000)
     presenter.control({ type: 'run', demoId: 'hello' })
     await firstBurst
-    await using late = await connect(server, false)
+    await using late = await connect(env.server, false)
     const seenByLate = record(late)
     late.send({ type: 'subscribe', demoId: 'hello' })
     expect((await ended).outcome).toBe('ok')
@@ -81,7 +63,7 @@ describe('runs', () => {
   }, 60_000)
 
   it('cancel stops the process in the container', async () => {
-    await using presenter = await connect(server)
+    await using presenter = await connect(env.server)
     const started = presenter.next(isStarted('sleeper', 1), 30_000)
     const ended = presenter.next(isEnded('sleeper', 1), 60_000)
     presenter.control({ type: 'run', demoId: 'sleeper' })
@@ -93,7 +75,7 @@ describe('runs', () => {
   }, 90_000)
 
   it('a step that runs past its timeout is stopped in the container', async () => {
-    await using presenter = await connect(server)
+    await using presenter = await connect(env.server)
     const ended = presenter.next(isEnded('slow', 1), 60_000)
     const since = Date.now()
     presenter.control({ type: 'run', demoId: 'slow' })
@@ -104,7 +86,7 @@ describe('runs', () => {
   }, 90_000)
 
   it('reports expected failures and stops at the first unexpected one', async () => {
-    await using presenter = await connect(server)
+    await using presenter = await connect(env.server)
     const seen = record(presenter)
     const failed = presenter.next(isEnded('fails', 2), 60_000)
     presenter.control({ type: 'run', demoId: 'fails' })
@@ -115,7 +97,7 @@ describe('runs', () => {
   }, 60_000)
 
   it('BUSY while a demo runs; captures feed later steps', async () => {
-    await using presenter = await connect(server)
+    await using presenter = await connect(env.server)
     const ended = presenter.next(isEnded('capture', 4), 60_000)
     const second = presenter.next(isEnded('capture', 2), 60_000)
     const seen = record(presenter)
@@ -133,7 +115,7 @@ describe('runs', () => {
     presenter.control({ type: 'run', demoId: 'capture', step: 1 })
     expect(await reset).toMatchObject({ removed: { containers: 1 } })
     expect((await again).outcome).toBe('ok')
-    expect(server.demo.manager.snapshot('capture').runs).toHaveLength(1)
+    expect(env.server.demo.manager.snapshot('capture').runs).toHaveLength(1)
   }, 60_000)
 })
 
@@ -141,8 +123,8 @@ describe('an interactive run', () => {
   it('is cancelled when the last window disconnects: no running exec, no extra container', async () => {
     // A server of its own: the other tests' windows must not keep it company.
     await using own = await sandbox()
-    await using alone = await start(own.deck, { engine })
-    await using _cleanup = { [Symbol.asyncDispose]: async () => void await engine.reset({ deckId: alone.demo.deckId }) }
+    await using alone = await start(own.deck, { engine: env.engine })
+    await using _cleanup = { [Symbol.asyncDispose]: async () => void await env.engine.reset({ deckId: alone.demo.deckId }) }
     const docker = new Docker()
     const presenter = await connect(alone)
     const ready = presenter.next(isEnded('shell', 1), 60_000)

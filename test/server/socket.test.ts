@@ -2,34 +2,16 @@
  * The WebSocket edge refuses what it must, with a stable code, and keeps serving: after every
  * refusal the next valid request (a real run on the real engine) still works.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import type { DemoEngine } from '../../demo-server/engine/types'
 import { CLOSE_TOO_LARGE, MAX_MESSAGE_BYTES, PROTOCOL_PATH } from '../../demo-server/protocol'
-import type { StandaloneServer } from '../../demo-server/server/standalone'
-import type { Sandbox } from './helpers'
-import { connect, isEnded, realEngine, sandbox, start } from './helpers'
+import { connect, fixtureServerPerFile, isEnded } from './helpers'
 
-let box: Sandbox
-let engine: DemoEngine
-let server: StandaloneServer
-
-beforeAll(async () => {
-  engine = await realEngine()
-  box = await sandbox()
-  server = await start(box.deck, { engine })
-}, 30_000)
-
-afterAll(async () => {
-  await server?.close()
-  await engine?.reset({ deckId: server.demo.deckId }).catch(() => {})
-  await engine?.close()
-  await box?.[Symbol.asyncDispose]()
-})
+const env = fixtureServerPerFile()
 
 /** The server still serves: a fresh presenter window runs a real step to its end. */
 async function stillServes(): Promise<void> {
-  await using client = await connect(server)
+  await using client = await connect(env.server)
   const ended = client.next(isEnded('hello', 1), 30_000)
   client.control({ type: 'run', demoId: 'hello', step: 1 })
   expect((await ended).outcome).toBe('ok')
@@ -38,7 +20,7 @@ async function stillServes(): Promise<void> {
 /** The HTTP status an upgrade gets, or 101 when it is accepted. */
 function upgradeStatus(headers: Record<string, string>, origin?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(server.url, { headers, ...(origin !== undefined ? { origin } : {}) })
+    const socket = new WebSocket(env.server.url, { headers, ...(origin !== undefined ? { origin } : {}) })
     socket.once('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0)
       res.resume()
@@ -53,7 +35,7 @@ function upgradeStatus(headers: Record<string, string>, origin?: string): Promis
 
 describe('the WebSocket edge', () => {
   it('sends the status on connect', async () => {
-    await using client = await connect(server, false)
+    await using client = await connect(env.server, false)
     expect(client.status).toMatchObject({ type: 'status', protocol: 1, engine: { available: true }, offline: true })
     expect(client.status.deck.demos.map(d => d.id)).toContain('hello')
     expect(client.status.deck.demos[0].steps[0]).toMatchObject({ index: 1, prompt: '$ ', target: 'docker', line: 10 })
@@ -61,29 +43,29 @@ describe('the WebSocket edge', () => {
 
   it('refuses a foreign Origin with 403 at the upgrade', async () => {
     expect(await upgradeStatus({}, 'http://evil.example')).toBe(403)
-    expect(await upgradeStatus({}, `http://localhost:${server.port}`)).toBe(403) // same port, other host: not same-origin
+    expect(await upgradeStatus({}, `http://localhost:${env.server.port}`)).toBe(403) // same port, other host: not same-origin
     expect(await upgradeStatus({})).toBe(403) // no Origin at all
     // A DNS-rebound name: Origin and Host agree, but the server does not listen as that name.
-    expect(await upgradeStatus({ Host: `evil.example:${server.port}` }, `http://evil.example:${server.port}`)).toBe(403)
-    expect(await upgradeStatus({}, server.origin)).toBe(101)
+    expect(await upgradeStatus({ Host: `evil.example:${env.server.port}` }, `http://evil.example:${env.server.port}`)).toBe(403)
+    expect(await upgradeStatus({}, env.server.origin)).toBe(101)
     await stillServes()
   }, 30_000)
 
   it('lets a window without the token watch but not act (UNAUTHORIZED)', async () => {
-    await using watcher = await connect(server, false)
+    await using watcher = await connect(env.server, false)
     watcher.send({ type: 'subscribe', demoId: 'hello' })
     expect(await watcher.next(m => m.type === 'snapshot')).toMatchObject({ type: 'snapshot', demoId: 'hello' })
     watcher.sendRaw({ type: 'run', demoId: 'hello' } as never)
     expect(await watcher.nextError()).toMatchObject({ code: 'UNAUTHORIZED', request: 'run', demoId: 'hello' })
     watcher.sendRaw({ type: 'run', token: 'guess', demoId: 'hello' })
     expect(await watcher.nextError()).toMatchObject({ code: 'UNAUTHORIZED', request: 'run', demoId: 'hello' })
-    watcher.sendRaw({ type: 'reset', token: `${server.token.slice(0, -1)}x` })
+    watcher.sendRaw({ type: 'reset', token: `${env.server.token.slice(0, -1)}x` })
     expect(await watcher.nextError()).toMatchObject({ code: 'UNAUTHORIZED' })
     await stillServes()
   }, 30_000)
 
   it('refuses an id that is not in the deck (UNKNOWN_DEMO, UNKNOWN_STEP)', async () => {
-    await using client = await connect(server)
+    await using client = await connect(env.server)
     client.control({ type: 'run', demoId: 'rm-rf' })
     expect(await client.nextError()).toMatchObject({ code: 'UNKNOWN_DEMO', demoId: 'rm-rf', message: expect.stringContaining('hello') })
     client.send({ type: 'subscribe', demoId: 'rm-rf' })
@@ -94,7 +76,7 @@ describe('the WebSocket edge', () => {
   }, 30_000)
 
   it('answers non-JSON, binary and malformed frames with a coded error and keeps the connection', async () => {
-    await using client = await connect(server)
+    await using client = await connect(env.server)
     client.sendRaw('not json')
     expect(await client.nextError()).toMatchObject({ code: 'BAD_JSON' })
     client.sendRaw(Buffer.from([1, 2, 3]))
@@ -108,7 +90,7 @@ describe('the WebSocket edge', () => {
   }, 30_000)
 
   it('closes a connection that sends an oversized frame (1009 = TOO_LARGE) and stays up', async () => {
-    const client = await connect(server)
+    const client = await connect(env.server)
     expect(() => client.control({ type: 'input', runId: 'r', data: 'x'.repeat(MAX_MESSAGE_BYTES) })).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }))
     client.sendRaw(JSON.stringify({ type: 'subscribe', demoId: 'x'.repeat(MAX_MESSAGE_BYTES) }))
     await expect(client.next(() => false, 10_000)).rejects.toMatchObject({ code: 'TOO_LARGE' })
@@ -117,9 +99,9 @@ describe('the WebSocket edge', () => {
   }, 30_000)
 
   it('ignores upgrades for other paths (they belong to Vite)', async () => {
-    const other = server.url.replace(PROTOCOL_PATH, '/__vite_hmr')
+    const other = env.server.url.replace(PROTOCOL_PATH, '/__vite_hmr')
     const status = await new Promise<number>((resolve) => {
-      const socket = new WebSocket(other, { origin: server.origin })
+      const socket = new WebSocket(other, { origin: env.server.origin })
       socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
       socket.once('error', () => resolve(0))
     })

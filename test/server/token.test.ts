@@ -4,29 +4,12 @@
  */
 import { request } from 'node:http'
 import os from 'node:os'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { describe, expect, it } from 'vitest'
 import { TOKEN_PATH } from '../../demo-server/protocol'
 import { fetchToken } from '../../demo-server/server/client'
-import type { StandaloneServer } from '../../demo-server/server/standalone'
-import type { Sandbox } from './helpers'
-import { realEngine, sandbox, start } from './helpers'
+import { fixtureServerPerFile, start } from './helpers'
 
-let box: Sandbox
-let engine: DemoEngine
-let server: StandaloneServer
-
-beforeAll(async () => {
-  engine = await realEngine()
-  box = await sandbox()
-  server = await start(box.deck, { engine })
-}, 30_000)
-
-afterAll(async () => {
-  await server?.close()
-  await engine?.close()
-  await box?.[Symbol.asyncDispose]()
-})
+const env = fixtureServerPerFile()
 
 function get(host: string, port: number, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number, body: string }> {
   return new Promise((resolve, reject) => {
@@ -42,20 +25,20 @@ function get(host: string, port: number, headers: Record<string, string> = {}, m
 
 describe('the token endpoint', () => {
   it('gives the token to a same-origin request from loopback', async () => {
-    const answer = await get('127.0.0.1', server.port, { 'Sec-Fetch-Site': 'same-origin', 'Origin': server.origin })
+    const answer = await get('127.0.0.1', env.server.port, { 'Sec-Fetch-Site': 'same-origin', 'Origin': env.server.origin })
     expect(answer.status).toBe(200)
-    expect(JSON.parse(answer.body)).toEqual({ token: server.token })
-    expect(await fetchToken(server.origin)).toBe(server.token)
+    expect(JSON.parse(answer.body)).toEqual({ token: env.server.token })
+    expect(await fetchToken(env.server.origin)).toBe(env.server.token)
   })
 
   it('refuses a cross-site request, a foreign Origin, a foreign Host and other methods', async () => {
-    expect(await get('127.0.0.1', server.port, { 'Sec-Fetch-Site': 'cross-site' })).toMatchObject({ status: 403, body: expect.stringContaining('cross-site') })
-    expect(await get('127.0.0.1', server.port, { 'Sec-Fetch-Site': 'same-site' })).toMatchObject({ status: 403 })
-    expect(await get('127.0.0.1', server.port, { Origin: 'http://evil.example' })).toMatchObject({ status: 403 })
-    expect(await get('127.0.0.1', server.port, { Host: `evil.example:${server.port}` })).toMatchObject({ status: 403 })
-    expect((await get('127.0.0.1', server.port, {}, 'POST')).status).toBe(405)
+    expect(await get('127.0.0.1', env.server.port, { 'Sec-Fetch-Site': 'cross-site' })).toMatchObject({ status: 403, body: expect.stringContaining('cross-site') })
+    expect(await get('127.0.0.1', env.server.port, { 'Sec-Fetch-Site': 'same-site' })).toMatchObject({ status: 403 })
+    expect(await get('127.0.0.1', env.server.port, { Origin: 'http://evil.example' })).toMatchObject({ status: 403 })
+    expect(await get('127.0.0.1', env.server.port, { Host: `evil.example:${env.server.port}` })).toMatchObject({ status: 403 })
+    expect((await get('127.0.0.1', env.server.port, {}, 'POST')).status).toBe(405)
     // ... and still answers the presenter afterwards.
-    expect((await get('127.0.0.1', server.port)).status).toBe(200)
+    expect((await get('127.0.0.1', env.server.port)).status).toBe(200)
   })
 
   it('refuses a request that does not come from loopback', async (context) => {
@@ -65,7 +48,7 @@ describe('the token endpoint', () => {
       return
     }
     // Exposed deliberately (--host 0.0.0.0): the audience may connect and watch, not get the token.
-    await using exposed = await start(box.deck, { engine, host: '0.0.0.0' })
+    await using exposed = await start(env.box.deck, { engine: env.engine, host: '0.0.0.0' })
     const answer = await get(address, exposed.port, { 'Sec-Fetch-Site': 'same-origin', 'Origin': `http://${address}:${exposed.port}` })
     expect(answer).toMatchObject({ status: 403, body: expect.stringContaining('only given to a browser on this machine') })
     expect((await get('127.0.0.1', exposed.port)).status).toBe(200)
