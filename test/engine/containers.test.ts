@@ -1,23 +1,16 @@
 /** Containers end to end, and our output next to the docker CLI's for the same objects. */
 import { execFileSync } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
-import { TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+import { describe, expect, it } from 'vitest'
+import { docker, engineForThisFile, TestDemo } from './harness'
 
-let engine: DemoEngine
+const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 const cli = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' })
 
-beforeAll(async () => {
-  engine = await requireEngine()
-})
-afterAll(async () => {
-  await removeTestObjects()
-})
 
 describe('containers', () => {
   it('diff lists the file a container added', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run --name df-${sfx} alpine touch /etc/test.txt
 docker diff df-${sfx}
 `)
@@ -31,7 +24,7 @@ docker diff df-${sfx}
   })
 
   it('keeps stdout of NAME=$(docker run -d ...) as $NAME, and later steps use it', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 CID=$(docker run -d alpine sh -c "trap 'exit 0' TERM; sleep 1000 & wait")
 docker inspect -f '{{.State.Running}} {{.Config.Cmd}}' $CID
 docker exec $CID echo inside
@@ -67,7 +60,7 @@ docker rm $CID
   })
 
   it('returns the exit code of the command and prints the CLI\'s errors', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run --rm alpine sh -c "echo out; echo err >&2; exit 3"
 docker run --rm alpine no-such-command
 docker stop no-such-container-${sfx}
@@ -92,7 +85,7 @@ docker inspect no-such-object-${sfx}
   })
 
   it('logs shows stdout and stderr; a TTY run keeps its \\r\\n', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name lg-${sfx} alpine sh -c "echo one; echo two >&2"
 docker logs lg-${sfx}
 docker run --rm -t alpine echo tty
@@ -112,7 +105,7 @@ docker run --rm -t alpine echo tty
   })
 
   it('logs of a container without a readable log driver is the daemon\'s error, exit 1', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name nolog-${sfx} --log-driver none alpine echo gone
 docker logs nolog-${sfx}
 `)
@@ -126,7 +119,7 @@ docker logs nolog-${sfx}
   })
 
   it('does not lose the first bytes of a short-lived container (20 runs)', async () => {
-    const demo = new TestDemo(engine, 'docker run --rm alpine echo first-line')
+    const demo = new TestDemo(env.engine, 'docker run --rm alpine echo first-line')
     try {
       for (let i = 0; i < 20; i++)
         expect((await demo.run(1)).output).toBe('first-line\n')
@@ -139,7 +132,7 @@ docker logs nolog-${sfx}
 
 describe('output shaped like the docker CLI\'s', () => {
   it('ps -a -s, with ports and sizes', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name ps-${sfx} -p 127.0.0.1:18765:80 alpine sh -c "echo 12345 > /big; sleep infinity"
 docker ps -a -s
 `)
@@ -164,7 +157,7 @@ docker ps -a -s
   })
 
   it('images, history, network ls, volume ls, info, inspect match the CLI', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker images
 docker history alpine
 docker network ls

@@ -12,6 +12,7 @@ import type { DemoEngine, DemoSession, StepIO, StepResult, StepRunContext } from
 import { parseDeck } from '../../demo-server/deck/parse'
 import { createDockerEngine } from '../../demo-server/engine/index'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
+import { afterAll, beforeAll } from 'vitest'
 
 /** Tests label their decks with this prefix; cleanup never looks beyond it. */
 export const TEST_DECK_PREFIX = 'engine-test-'
@@ -29,6 +30,18 @@ export async function requireEngine(): Promise<DemoEngine> {
   if (!present)
     throw new Error('The engine tests need the stand-in image alpine:latest: bash test/images/build-standins.sh')
   return engine
+}
+
+/** For one test file: the real engine, and removal of whatever the file's demos left behind. */
+export function engineForThisFile(): { engine: DemoEngine } {
+  const env = {} as { engine: DemoEngine }
+  beforeAll(async () => {
+    env.engine = await requireEngine()
+  })
+  afterAll(async () => {
+    await removeTestObjects()
+  })
+  return env
 }
 
 export class RecordingIO implements StepIO {

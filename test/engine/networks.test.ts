@@ -1,22 +1,15 @@
 /** User-defined networks: DNS by name, isolation, the embedded resolver, connect/disconnect. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { describe, expect, it } from 'vitest'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
-import { TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+import { docker, engineForThisFile, TestDemo } from './harness'
 
-let engine: DemoEngine
+const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 
-beforeAll(async () => {
-  engine = await requireEngine()
-})
-afterAll(async () => {
-  await removeTestObjects()
-})
 
 describe('networks', () => {
   it('co1 pings co2 by name on a user network and cannot resolve co3; resolv.conf names 127.0.0.11', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker network create net-${sfx}
 docker run -d --name co2-${sfx} --network net-${sfx} alpine sleep infinity
 docker run -d --name co3-${sfx} alpine sleep infinity
@@ -48,7 +41,7 @@ docker network inspect -f '{{.Name}} {{.Driver}}' net-${sfx}
   })
 
   it('network connect lets co3 resolve co2; disconnect and rm undo it', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker network create net-${sfx}b
 docker run -d --name co2-${sfx}b --network net-${sfx}b alpine sleep infinity
 docker run -d --name co3-${sfx}b alpine sleep infinity

@@ -2,20 +2,13 @@
  * Processes a step starts must end with it: cancel stops the process inside, exec leaves
  * nothing behind, a presenter can type into run -it, and host steps leave no helper.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { describe, expect, it } from 'vitest'
 import { HELPER_LABEL } from '../../demo-server/engine/labels'
-import { RecordingIO, TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+import { docker, engineForThisFile, RecordingIO, TestDemo } from './harness'
 
-let engine: DemoEngine
+const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 
-beforeAll(async () => {
-  engine = await requireEngine()
-})
-afterAll(async () => {
-  await removeTestObjects()
-})
 
 /** The command lines running in a container, as `docker top` lists them. */
 async function processes(name: string): Promise<string[]> {
@@ -48,7 +41,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 5000): 
 
 describe('cancel', () => {
   it('a cancelled foreground run stops its container', async () => {
-    const demo = new TestDemo(engine, `docker run --name fg-${sfx} alpine sleep 300`)
+    const demo = new TestDemo(env.engine, `docker run --name fg-${sfx} alpine sleep 300`)
     try {
       const controller = new AbortController()
       const running = demo.run(1, { signal: controller.signal })
@@ -64,7 +57,7 @@ describe('cancel', () => {
   })
 
   it('a cancelled `/ #` step stops the process inside (Ctrl-C through its TTY)', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -it --name in-${sfx} alpine sh
 / # ping 127.0.0.1
 `)
@@ -88,7 +81,7 @@ docker run -it --name in-${sfx} alpine sh
   })
 
   it('a cancelled docker exec leaves no process, even one that ignores SIGINT', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name ex-${sfx} alpine sleep infinity
 docker exec ex-${sfx} sh -c "trap '' INT; sleep 300"
 docker exec -t ex-${sfx} sh -c "trap '' INT; sleep 301"
@@ -113,7 +106,7 @@ docker exec -t ex-${sfx} sh -c "trap '' INT; sleep 301"
 
 describe('interactive terminals', () => {
   it('the presenter types into run -it; exit ends the step with the shell\'s code', async () => {
-    const demo = new TestDemo(engine, `docker run -it --rm --name it-${sfx} alpine sh`)
+    const demo = new TestDemo(env.engine, `docker run -it --rm --name it-${sfx} alpine sh`)
     try {
       const io = new RecordingIO()
       const running = demo.run(1, { interactive: true }, io)
@@ -131,7 +124,7 @@ describe('interactive terminals', () => {
   })
 
   it('leaving a presenter\'s run -it keeps the container for the next steps', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -it --name keep-${sfx} alpine sh
 / # echo still here
 `)
@@ -150,7 +143,7 @@ docker run -it --name keep-${sfx} alpine sh
   })
 
   it('exec -it for a presenter; cancel leaves no shell behind', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name eit-${sfx} alpine sleep infinity
 docker exec -it eit-${sfx} sh
 `)
@@ -172,7 +165,7 @@ docker exec -it eit-${sfx} sh
   })
 
   it('without a presenter, run -it sh only enters: the container runs for the `/ #` steps', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -it --name enter-${sfx} alpine sh
 ~ # pwd
 /tmp # pwd
@@ -191,7 +184,7 @@ docker run -it --name enter-${sfx} alpine sh
 
 describe('attach and logs', () => {
   it('attach enters a running -dit container; a presenter types into it and leaves it running', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -dit --name at-${sfx} alpine sh
 docker attach at-${sfx}
 / # echo entered
@@ -220,7 +213,7 @@ docker exec -it at-${sfx} sh
   })
 
   it('logs -f follows until cancelled; --tail limits', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name lf-${sfx} alpine sh -c 'for i in 1 2 3 4 5 6 7 8 9; do echo line$i; sleep 0.2; done; sleep 300'
 docker logs -f lf-${sfx}
 docker logs --tail 2 lf-${sfx}
@@ -244,7 +237,7 @@ docker logs --tail 2 lf-${sfx}
 
 describe('host steps', () => {
   it('run on the Docker host and remove their helper', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 CID=$(docker run -d alpine sleep infinity)
 host$ sudo ls /var/lib/docker/containers/$CID
 host$ pwd
@@ -266,7 +259,7 @@ host$ exit 4
   })
 
   it('a cancelled host step stops the command on the host', async () => {
-    const demo = new TestDemo(engine, `host$ sleep 303`)
+    const demo = new TestDemo(env.engine, `host$ sleep 303`)
     try {
       const controller = new AbortController()
       const running = demo.run(1, { signal: controller.signal })

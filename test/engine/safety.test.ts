@@ -1,10 +1,9 @@
 /** The deck touches only what it labelled: name conflicts, removals, reset. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { describe, expect, it } from 'vitest'
 import { DemoError } from '../../demo-server/protocol'
-import { DECOY_LABEL, TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+import { DECOY_LABEL, docker, engineForThisFile, TestDemo } from './harness'
 
-let engine: DemoEngine
+const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 const decoyLabels = { [DECOY_LABEL]: 'true' }
 
@@ -14,19 +13,13 @@ async function decoyContainer(name: string) {
   return c
 }
 
-beforeAll(async () => {
-  engine = await requireEngine()
-})
-afterAll(async () => {
-  await removeTestObjects()
-})
 
 describe('NAME_CONFLICT for names taken by objects the deck did not create', () => {
   it('run --name, volume create, network create, --mount src= refuse and leave the decoy', async () => {
     const c = await decoyContainer(`taken-${sfx}`)
     await docker.createVolume({ Name: `taken-vol-${sfx}`, Labels: decoyLabels })
     await docker.createNetwork({ Name: `taken-net-${sfx}`, Labels: decoyLabels, CheckDuplicate: true })
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run -d --name taken-${sfx} alpine sleep 1
 docker volume create taken-vol-${sfx}
 docker network create taken-net-${sfx}
@@ -55,7 +48,7 @@ docker network rm taken-net-${sfx}
   })
 
   it('the deck\'s own objects of the same name are its business (docker\'s own error)', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker network create own-net-${sfx}
 docker network create own-net-${sfx}
 docker volume create own-vol-${sfx}
@@ -78,22 +71,22 @@ describe('reset', () => {
     const decoy = await decoyContainer(`decoy-${sfx}`)
     await docker.createVolume({ Name: `decoy-vol-${sfx}`, Labels: decoyLabels })
     await docker.createNetwork({ Name: `decoy-net-${sfx}`, Labels: decoyLabels, CheckDuplicate: true })
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker network create rnet-${sfx}
 docker volume create rvol-${sfx}
 docker run -d --name r1-${sfx} --network rnet-${sfx} -v rvol-${sfx}:/data alpine sleep infinity
 docker run -d -v /anon alpine sleep infinity
 `)
-    const other = new TestDemo(engine, `docker volume create other-${sfx}`, 'other')
+    const other = new TestDemo(env.engine, `docker volume create other-${sfx}`, 'other')
     Object.assign(other, { deckId: demo.deckId })
     try {
       await demo.runAll()
       await other.runAll()
-      expect(await engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ containers: 2, networks: 1, volumes: 1 })
-      expect(await engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ containers: 0, networks: 0, volumes: 0 })
+      expect(await env.engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ containers: 2, networks: 1, volumes: 1 })
+      expect(await env.engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ containers: 0, networks: 0, volumes: 0 })
       // Another demo of the deck keeps its objects until the deck is reset.
       expect((await docker.getVolume(`other-${sfx}`).inspect()).Name).toBe(`other-${sfx}`)
-      expect(await engine.reset({ deckId: demo.deckId })).toEqual({ containers: 0, networks: 0, volumes: 1 })
+      expect(await env.engine.reset({ deckId: demo.deckId })).toEqual({ containers: 0, networks: 0, volumes: 1 })
       expect((await decoy.inspect()).State.Running).toBe(true)
       expect((await docker.getVolume(`decoy-vol-${sfx}`).inspect()).Name).toBe(`decoy-vol-${sfx}`)
       expect((await docker.listNetworks({ filters: { name: [`decoy-net-${sfx}`] } })).length).toBe(1)

@@ -1,24 +1,17 @@
 /** Volumes end to end: sharing, labelling, binds under $(pwd), prune that spares others. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { describe, expect, it } from 'vitest'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
-import { DECOY_LABEL, TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+import { DECOY_LABEL, docker, engineForThisFile, TestDemo } from './harness'
 
-let engine: DemoEngine
+const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 
-beforeAll(async () => {
-  engine = await requireEngine()
-})
-afterAll(async () => {
-  await removeTestObjects()
-})
 
 describe('volumes', () => {
   it('a second container sees test.txt in a shared volume', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker volume create vol-${sfx}
 docker run --rm --mount src=vol-${sfx},dst=/app alpine touch /app/test.txt
 docker run --rm --mount src=vol-${sfx},dst=/app alpine ls /app
@@ -42,7 +35,7 @@ docker volume inspect vol-${sfx}
   })
 
   it('labels the volumes Docker would create: --mount src=X, -v X:/p, anonymous -v /p', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run --rm --mount src=auto-${sfx},dst=/a -v auto2-${sfx}:/b -v /c alpine true
 `)
     try {
@@ -51,7 +44,7 @@ docker run --rm --mount src=auto-${sfx},dst=/a -v auto2-${sfx}:/b -v /c alpine t
         const info = await docker.getVolume(name).inspect() as { Labels: Record<string, string> }
         expect(info.Labels[DECK_LABEL]).toBe(demo.deckId)
       }
-      const removed = await engine.reset({ deckId: demo.deckId })
+      const removed = await env.engine.reset({ deckId: demo.deckId })
       expect(removed.volumes).toBe(2) // the anonymous one went with its --rm container
     }
     finally {
@@ -60,7 +53,7 @@ docker run --rm --mount src=auto-${sfx},dst=/a -v auto2-${sfx}:/b -v /c alpine t
   })
 
   it('an anonymous volume of a kept container carries the labels', async () => {
-    const demo = new TestDemo(engine, `docker run --name anon-${sfx} -v /data alpine true`)
+    const demo = new TestDemo(env.engine, `docker run --name anon-${sfx} -v /data alpine true`)
     try {
       await demo.runAll()
       const info = await docker.getContainer(`anon-${sfx}`).inspect()
@@ -74,7 +67,7 @@ docker run --rm --mount src=auto-${sfx},dst=/a -v auto2-${sfx}:/b -v /c alpine t
   })
 
   it('--volumes-from shares a data container\'s volumes', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run --name data-${sfx} -v /shared alpine touch /shared/from-data
 docker run --rm --volumes-from data-${sfx} alpine ls /shared
 `)
@@ -88,7 +81,7 @@ docker run --rm --volumes-from data-${sfx} alpine ls /shared
   })
 
   it('-v $(pwd):/backup writes into the demo directory', async () => {
-    const demo = new TestDemo(engine, `docker run --rm -v $(pwd):/backup alpine sh -c "echo saved > /backup/out.txt"`)
+    const demo = new TestDemo(env.engine, `docker run --rm -v $(pwd):/backup alpine sh -c "echo saved > /backup/out.txt"`)
     try {
       await demo.runAll()
       expect(fs.readFileSync(path.join(demo.workdir, 'out.txt'), 'utf8')).toBe('saved\n')
@@ -101,7 +94,7 @@ docker run --rm --volumes-from data-${sfx} alpine ls /shared
   it('volume prune removes this deck\'s unused volumes and leaves an unlabelled decoy', async () => {
     const decoy = `decoy-vol-${sfx}`
     await docker.createVolume({ Name: decoy, Labels: { [DECOY_LABEL]: 'true' } })
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker volume create mine-${sfx}
 docker volume prune -f
 `)
