@@ -13,7 +13,7 @@ import type { Deck } from '../deck/model'
 import type { ClientMessage, ControlRequest, ErrorPayload, ServerMessage, StatusMessage } from '../protocol'
 import { CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
 import type { OriginPolicy } from './origin'
-import { withoutUndefined } from './internal'
+import { refuseHandshake, withoutUndefined } from './internal'
 import { pathOf, refuseUpgrade } from './origin'
 import type { RunEvent, RunManager } from './run-manager'
 
@@ -66,13 +66,12 @@ export class SocketServer {
     const refusal = this.#closed ? 'the demo server is shutting down' : refuseUpgrade(req, this.#options.policy)
     if (refusal) {
       this.#options.log(`refused a WebSocket from ${req.headers.origin ?? '(no origin)'}: ${refusal}`)
-      const body = `Forbidden: ${refusal}\n`
-      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+      refuseHandshake(socket, 403, `Forbidden: ${refusal}\n`)
       return true
     }
     if (this.#clients.size >= this.#options.maxClients) {
       this.#options.log(`refused a window: ${this.#clients.size} are connected already (at most ${this.#options.maxClients})`)
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nToo many windows are watching; try again later.\n')
+      refuseHandshake(socket, 503, 'Too many windows are watching; try again later.\n')
       return true
     }
     this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws))

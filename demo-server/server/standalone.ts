@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { PROTOCOL_PATH } from '../protocol'
 import type { DemoServer, DemoServerOptions } from './demo-server'
 import { createDemoServer } from './demo-server'
+import { refuseHandshake } from './internal'
 
 export interface StandaloneOptions extends Omit<DemoServerOptions, 'address'> {
   /** 0 picks a free port. */
@@ -39,7 +40,7 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
   })
   http.on('upgrade', (req, socket, head) => {
     if (!demo.handleUpgrade(req, socket, head))
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      refuseHandshake(socket, 404, `No WebSocket here: the demo server answers at ${PROTOCOL_PATH}.\n`)
   })
   try {
     await new Promise<void>((resolve, reject) => {

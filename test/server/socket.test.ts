@@ -2,6 +2,7 @@
  * The WebSocket edge refuses what it must, with a stable code, and keeps serving: after every
  * refusal the next valid request (a real run on the real engine) still works.
  */
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { CLOSE_TOO_LARGE, MAX_MESSAGE_BYTES, PROTOCOL_PATH } from '../../demo-server/protocol'
@@ -95,6 +96,22 @@ describe('the WebSocket edge', () => {
     client.sendRaw(JSON.stringify({ type: 'subscribe', demoId: 'x'.repeat(MAX_MESSAGE_BYTES) }))
     await expect(client.next(() => false, 10_000)).rejects.toMatchObject({ code: 'TOO_LARGE' })
     expect((await client.closed).code).toBe(CLOSE_TOO_LARGE)
+    await stillServes()
+  }, 30_000)
+
+  it('survives peers that reset the connection while their upgrade is refused', async () => {
+    // A raw socket: a browser never resets mid-handshake, but anyone who can reach the port can.
+    for (const [path, host] of [[PROTOCOL_PATH, `evil.example:${env.server.port}`], ['/elsewhere', `127.0.0.1:${env.server.port}`]]) {
+      for (let i = 0; i < 100; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = net.connect(env.server.port, '127.0.0.1', () => {
+            socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+            socket.resetAndDestroy()
+            resolve()
+          })
+        })
+      }
+    }
     await stillServes()
   }, 30_000)
 
