@@ -302,7 +302,8 @@ export function parseClientMessage(frame: string): ClientMessage {
     throw new DemoError('BAD_MESSAGE', 'The message must be a JSON object with a "type".')
   const record = value as Record<string, unknown>
   const type = record.type
-  if (typeof type !== 'string' || !(type in shapes))
+  // Own keys only: `in` would also accept "toString", "constructor", ... from the prototype.
+  if (typeof type !== 'string' || !Object.hasOwn(shapes, type))
     throw new DemoError('BAD_MESSAGE', `Unknown message type ${JSON.stringify(type)}; expected one of ${Object.keys(shapes).join(', ')}.`)
   const shape = shapes[type as ClientMessage['type']]
   for (const [key, check] of Object.entries(shape)) {
@@ -310,7 +311,7 @@ export function parseClientMessage(frame: string): ClientMessage {
       throw new DemoError('BAD_MESSAGE', `"${type}" message has an invalid or missing "${key}".`)
   }
   for (const key of Object.keys(record)) {
-    if (key !== 'type' && !(key in shape))
+    if (key !== 'type' && !Object.hasOwn(shape, key))
       throw new DemoError('BAD_MESSAGE', `"${type}" message has an unknown field "${key}".`)
   }
   return record as unknown as ClientMessage

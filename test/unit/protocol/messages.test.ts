@@ -36,6 +36,10 @@ describe('parseClientMessage', () => {
     ['{"type":"run","token":"t","demoId":"d","step":0}', 'BAD_MESSAGE'],
     ['{"type":"resize","token":"t","runId":"r","cols":-1,"rows":5}', 'BAD_MESSAGE'],
     ['{"type":"subscribe","demoId":""}', 'BAD_MESSAGE'],
+    // Names every object inherits are not message types, nor fields.
+    ['{"type":"toString"}', 'BAD_MESSAGE'],
+    ['{"type":"__proto__"}', 'BAD_MESSAGE'],
+    ['{"type":"subscribe","demoId":"d","hasOwnProperty":1}', 'BAD_MESSAGE'],
   ])('refuses %s with %s', (frame, code) => {
     const payload = refusal(frame)
     expect(payload.code).toBe(code)
