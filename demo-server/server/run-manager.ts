@@ -443,7 +443,8 @@ function newSession(): DemoSession {
   return { variables: new Map(), anonymousContainers: new Map() }
 }
 
-function findDemo(deck: Deck, demoId: string): Demo {
+/** The demo, or UNKNOWN_DEMO naming the demos the deck has. */
+export function findDemo(deck: Deck, demoId: string): Demo {
   const demo = deck.demos.find(d => d.id === demoId)
   if (!demo) {
     const known = deck.demos.map(d => d.id).join(', ') || '(none)'

@@ -16,6 +16,7 @@ import type { OriginPolicy } from './origin'
 import { refuseHandshake, withoutUndefined } from './internal'
 import { pathOf, refuseUpgrade } from './origin'
 import type { RunEvent, RunManager } from './run-manager'
+import { findDemo } from './run-manager'
 
 export interface SocketServerOptions {
   manager: RunManager
@@ -154,14 +155,14 @@ export class SocketServer {
 
   #authorize(message: ControlRequest): void {
     if (!timingSafeEqual(digest(message.token), this.#token))
-      throw new DemoError('UNAUTHORIZED', `"${message.type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
+      throw unauthorized(message.type)
   }
 
   #handle(client: Client, message: ClientMessage): void {
     const manager = this.#options.manager
     switch (message.type) {
       case 'subscribe':
-        this.#requireDemo(message.demoId)
+        findDemo(this.#options.deck(), message.demoId) // UNKNOWN_DEMO, with the demos there are
         this.#subscribe(client, message.demoId)
         return
       case 'unsubscribe':
@@ -194,12 +195,6 @@ export class SocketServer {
       case 'resize':
         manager.resize(message.runId, message.cols, message.rows)
     }
-  }
-
-  #requireDemo(demoId: string): void {
-    const deck = this.#options.deck()
-    if (!deck.demos.some(demo => demo.id === demoId))
-      throw new DemoError('UNKNOWN_DEMO', `There is no demo "${demoId}" in ${deck.file}; its demos are: ${deck.demos.map(d => d.id).join(', ') || '(none)'}.`)
   }
 
   /** Subscribes with a snapshot first, so that a late joiner misses nothing and sees nothing
@@ -278,6 +273,10 @@ function lacksToken(peeked: (ErrorContext & { hasToken?: true }) | undefined): D
   const type = peeked?.request
   if (type === undefined || !(CONTROL_TYPES as readonly string[]).includes(type) || peeked?.hasToken)
     return undefined
+  return unauthorized(type)
+}
+
+function unauthorized(type: string): DemoError {
   return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
 }
 
