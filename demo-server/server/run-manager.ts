@@ -24,8 +24,6 @@ import { withoutUndefined } from './internal'
 import type { StepRunSettings } from './step-run'
 import { displayCommand, endRun, StartedRun, StopReason } from './step-run'
 
-export { displayCommand, judge, StopReason } from './step-run'
-
 export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
 
 /** Outcomes after which a sequence goes on with its next step. */
@@ -356,18 +354,21 @@ export class RunManager {
       if (busy?.sequence && !busy.sequence.demos.includes(demoId))
         throw new DemoError('BUSY', `Demo "${id}" uses "${demoId}" and is running a step; wait for it to end or cancel it before "${demoId}" starts over.`)
     }
-    for (const id of [...dependents, demoId]) {
-      const removed = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId: id })
-      const state = this.#state(id)
-      state.session = newSession()
-      state.history = []
-      state.completed = false
-      const message: ResetDoneMessage = { type: 'reset-done', demoId: id, removed }
-      this.#emit(message)
-      if (id === demoId)
-        return message
-    }
-    throw new Error('unreachable: the demo itself is reset last')
+    for (const id of dependents)
+      await this.#resetOne(id)
+    return this.#resetOne(demoId)
+  }
+
+  /** Removes what one demo created and forgets its variables, history and completion. */
+  async #resetOne(demoId: string): Promise<ResetDoneMessage> {
+    const removed = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
+    const state = this.#state(demoId)
+    state.session = newSession()
+    state.history = []
+    state.completed = false
+    const message: ResetDoneMessage = { type: 'reset-done', demoId, removed }
+    this.#emit(message)
+    return message
   }
 
   #startRecord(demo: Demo, step: Step, interactive: boolean, options: RunOptions): RunRecord {
