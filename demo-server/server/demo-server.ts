@@ -97,7 +97,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     workdir,
     offline,
     maxConcurrentRuns: options.maxConcurrentRuns,
-    ...(options.stepStopGraceMs !== undefined ? { stopGraceMs: options.stepStopGraceMs } : {}),
+    stopGraceMs: options.stepStopGraceMs,
     log,
   })
   const sockets = new SocketServer({
