@@ -8,7 +8,7 @@ import type { Scope } from './scope'
 import type { StepIO, StepRunContext } from './types'
 import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images'
 import { DemoError } from '../protocol'
-import { daemonMessage, isNotFound } from './errors'
+import { daemonMessage, undefinedIfNotFound } from './errors'
 
 /** The command that builds the offline stand-in images. */
 export const PREPARE_IMAGES_COMMAND = 'bash test/images/build-standins.sh'
@@ -89,14 +89,8 @@ export function daemonError(call: Pick<CommandCall, 'output'>, error: unknown, p
 
 /** Image present: fine. Missing: pull when online (as `docker run` does), else IMAGE_MISSING. */
 export async function ensureImage(call: Omit<CommandCall, 'parsed'>, image: string, purpose: 'run' | 'helper'): Promise<void> {
-  try {
-    await call.docker.getImage(image).inspect()
+  if (await undefinedIfNotFound(call.docker.getImage(image).inspect()))
     return
-  }
-  catch (error) {
-    if (!isNotFound(error))
-      throw error
-  }
   const { familiar } = normalizeImageRef(image)
   if (call.context.offline || purpose === 'helper') {
     throw new DemoError('IMAGE_MISSING', `The image "${familiar}" is not on this engine${call.context.offline ? ' and the deck runs offline' : ''}. Prepare the stand-in images with: ${PREPARE_IMAGES_COMMAND}${purpose === 'helper' ? ' (host steps run in an alpine helper container)' : ''}.`)

@@ -17,6 +17,18 @@ export function isNotFound(error: unknown): boolean {
   return statusCode(error) === 404
 }
 
+/** The answer of a lookup, or undefined when the daemon says there is no such object (404). */
+export async function undefinedIfNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup
+  }
+  catch (error) {
+    if (isNotFound(error))
+      return undefined
+    throw error
+  }
+}
+
 /** The daemon's own words ("No such container: co1"), as the CLI prints them. */
 export function daemonMessage(error: unknown): string {
   const e = error as ModemError | undefined

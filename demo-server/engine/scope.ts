@@ -5,7 +5,7 @@
  */
 import type Docker from 'dockerode'
 import { DemoError } from '../protocol'
-import { isNotFound } from './errors'
+import { undefinedIfNotFound } from './errors'
 import { DECK_LABEL, DEMO_LABEL, HELPER_LABEL, demoLabels } from './labels'
 
 export type Labels = Record<string, string> | null | undefined
@@ -32,16 +32,8 @@ export class Scope {
 
   /** The container behind a name or id, if this deck owns it; undefined when there is none. */
   async ownedContainer(docker: Docker, ref: string, action: string): Promise<Docker.ContainerInspectInfo | undefined> {
-    let info: Docker.ContainerInspectInfo
-    try {
-      info = await docker.getContainer(ref).inspect()
-    }
-    catch (error) {
-      if (isNotFound(error))
-        return undefined
-      throw error
-    }
-    if (!this.owns(info.Config.Labels))
+    const info = await undefinedIfNotFound(docker.getContainer(ref).inspect())
+    if (info && !this.owns(info.Config.Labels))
       throw this.refuse('container', ref, action)
     return info
   }
@@ -56,17 +48,12 @@ export class Scope {
 
   /** The volume called `name`, if any; NAME_CONFLICT when it exists and is not ours. */
   async checkVolumeName(docker: Docker, name: string): Promise<'ours' | 'free'> {
-    try {
-      const info = await docker.getVolume(name).inspect() as { Labels?: Labels }
-      if (!this.owns(info.Labels))
-        throw this.conflict('volume', name)
-      return 'ours'
-    }
-    catch (error) {
-      if (isNotFound(error))
-        return 'free'
-      throw error
-    }
+    const info = await inspectVolume(docker, name)
+    if (!info)
+      return 'free'
+    if (!this.owns(info.Labels))
+      throw this.conflict('volume', name)
+    return 'ours'
   }
 
   async checkNetworkName(docker: Docker, name: string): Promise<'ours' | 'free'> {
@@ -79,33 +66,26 @@ export class Scope {
 
   /** A network referred to by name or id, if ours (undefined when none). */
   async ownedNetwork(docker: Docker, ref: string, action: string): Promise<Docker.NetworkInspectInfo | undefined> {
-    let info: Docker.NetworkInspectInfo
-    try {
-      info = await docker.getNetwork(ref).inspect() as Docker.NetworkInspectInfo
-    }
-    catch (error) {
-      if (isNotFound(error))
-        return undefined
-      throw error
-    }
-    if (!this.owns(info.Labels))
+    const info = await undefinedIfNotFound(docker.getNetwork(ref).inspect() as Promise<Docker.NetworkInspectInfo>)
+    if (info && !this.owns(info.Labels))
       throw this.refuse('network', ref, action)
     return info
   }
 
+  /** Whether the volume exists; NAME_CONFLICT when it does and is not ours. */
   async ownedVolume(docker: Docker, name: string, action: string): Promise<boolean> {
-    try {
-      const info = await docker.getVolume(name).inspect() as { Labels?: Labels }
-      if (!this.owns(info.Labels))
-        throw this.refuse('volume', name, action)
-      return true
-    }
-    catch (error) {
-      if (isNotFound(error))
-        return false
-      throw error
-    }
+    const info = await inspectVolume(docker, name)
+    if (!info)
+      return false
+    if (!this.owns(info.Labels))
+      throw this.refuse('volume', name, action)
+    return true
   }
+}
+
+/** dockerode types a volume's inspect loosely; its labels are all the scope reads. */
+function inspectVolume(docker: Docker, name: string): Promise<{ Labels?: Labels } | undefined> {
+  return undefinedIfNotFound(docker.getVolume(name).inspect() as Promise<{ Labels?: Labels }>)
 }
 
 /** Label filters for reset and prune: the deck, and the demo when given. */

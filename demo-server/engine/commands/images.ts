@@ -4,18 +4,13 @@ import type { HistoryEntry, ImageSummary } from '../../docker-cli/format/images'
 import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images'
 import { DemoError } from '../../protocol'
 import { PREPARE_IMAGES_COMMAND, daemonError, pullImage } from '../call'
-import { isNotFound } from '../errors'
+import { isNotFound, undefinedIfNotFound } from '../errors'
 
 export async function pull(call: CommandCall): Promise<number> {
   const image = call.parsed.operands[0]
   if (call.context.offline) {
     const { familiar } = normalizeImageRef(image)
-    const present = await call.docker.getImage(image).inspect().then(() => true, (error) => {
-      if (isNotFound(error))
-        return false
-      throw error
-    })
-    if (!present)
+    if (!await undefinedIfNotFound(call.docker.getImage(image).inspect()))
       throw new DemoError('IMAGE_MISSING', `"docker pull ${image}" needs the internet, and the image "${familiar}" is not on this engine. Prepare the stand-in images with: ${PREPARE_IMAGES_COMMAND}.`)
     throw new DemoError('NEEDS_INTERNET', `"docker pull ${image}" needs the internet (the deck runs offline); the image "${familiar}" is already on this engine, so the steps that use it will run. Mark the step "# online" to skip it offline.`)
   }

@@ -13,7 +13,7 @@ import { humanSize } from '../../docker-cli/format/units'
 import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
 import { DemoError } from '../../protocol'
 import { daemonError } from '../call'
-import { isNotFound } from '../errors'
+import { undefinedIfNotFound } from '../errors'
 import { DECK_LABEL } from '../labels'
 
 // ---------------------------------------------------------------------------------------------
@@ -158,19 +158,12 @@ export async function networkRm(call: CommandCall): Promise<number> {
 
 type Kind = 'container' | 'image' | 'volume' | 'network'
 
-async function inspectOne(docker: Docker, kind: Kind, ref: string): Promise<unknown | undefined> {
-  try {
-    switch (kind) {
-      case 'container': return await docker.getContainer(ref).inspect()
-      case 'image': return await docker.getImage(ref).inspect()
-      case 'volume': return await docker.getVolume(ref).inspect()
-      case 'network': return await docker.getNetwork(ref).inspect()
-    }
-  }
-  catch (error) {
-    if (isNotFound(error))
-      return undefined
-    throw error
+function inspectOne(docker: Docker, kind: Kind, ref: string): Promise<unknown> {
+  switch (kind) {
+    case 'container': return undefinedIfNotFound(docker.getContainer(ref).inspect())
+    case 'image': return undefinedIfNotFound(docker.getImage(ref).inspect())
+    case 'volume': return undefinedIfNotFound(docker.getVolume(ref).inspect())
+    case 'network': return undefinedIfNotFound(docker.getNetwork(ref).inspect())
   }
 }
 
