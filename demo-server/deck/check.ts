@@ -10,7 +10,8 @@ import { CommandLineError, flagValues, parseDockerArgv } from '../docker-cli/par
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts'
 import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize'
 
-type Kind = 'container' | 'network' | 'volume' | 'variable'
+type ObjectKind = 'container' | 'network' | 'volume'
+type Kind = ObjectKind | 'variable'
 
 /** What exists while a demo's steps are read in order: name -> the line that made it. */
 class Scope {
@@ -155,9 +156,41 @@ function requireVolume(name: string, scope: Scope, report: (message: string) => 
     report(`volume "${name}" is not created by an earlier step of this demo (docker volume create ${name})`)
 }
 
+const REQUIRE: Record<ObjectKind, typeof requireContainer> = {
+  container: requireContainer,
+  network: requireNetwork,
+  volume: requireVolume,
+}
+
+/** Commands whose every operand names an object of one kind that must exist; `removes`: and
+ *  is gone afterwards. */
+const OPERANDS_NAME = new Map<string, { kind: ObjectKind, removes?: true }>([
+  ['attach', { kind: 'container' }],
+  ['diff', { kind: 'container' }],
+  ['logs', { kind: 'container' }],
+  ['start', { kind: 'container' }],
+  ['stop', { kind: 'container' }],
+  ['restart', { kind: 'container' }],
+  ['kill', { kind: 'container' }],
+  ['container inspect', { kind: 'container' }],
+  ['rm', { kind: 'container', removes: true }],
+  ['network inspect', { kind: 'network' }],
+  ['network rm', { kind: 'network', removes: true }],
+  ['volume inspect', { kind: 'volume' }],
+  ['volume rm', { kind: 'volume', removes: true }],
+])
+
 function checkReferences(command: ParsedCommand, step: Step, scope: Scope, report: (message: string) => void): void {
   const line = step.loc.line
   const ops = command.operands
+  const named = OPERANDS_NAME.get(command.name)
+  if (named) {
+    for (const name of ops) {
+      REQUIRE[named.kind](name, scope, report)
+      if (named.removes)
+        scope.delete(named.kind, name)
+    }
+  }
   switch (command.name) {
     case 'run': {
       for (const network of flagValues(command, '--network')) requireNetwork(network, scope, report)
@@ -173,40 +206,21 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
         report((error as Error).message)
       }
       const name = flagValues(command, '--name').at(-1)
-      if (name) {
+      if (name && !command.flags.has('--rm')) {
         const madeOn = scope.lineOf('container', name)
-        if (madeOn !== undefined && !command.flags.has('--rm'))
+        if (madeOn !== undefined)
           report(`container name "${name}" is already used by line ${madeOn}; remove it first (docker rm -f ${name})`)
-        if (!command.flags.has('--rm'))
-          scope.add('container', name, line)
+        scope.add('container', name, line)
       }
       break
     }
     case 'exec':
       requireContainer(ops[0], scope, report)
       break
-    case 'attach': case 'diff': case 'logs': case 'start': case 'stop': case 'restart': case 'kill': case 'container inspect':
-      for (const name of ops) requireContainer(name, scope, report)
-      break
-    case 'rm':
-      for (const name of ops) {
-        requireContainer(name, scope, report)
-        scope.delete('container', name)
-      }
-      break
     case 'network create':
       if (scope.has('network', ops[0]))
         report(`network "${ops[0]}" already exists (line ${scope.lineOf('network', ops[0])})`)
       scope.add('network', ops[0], line)
-      break
-    case 'network inspect':
-      for (const name of ops) requireNetwork(name, scope, report)
-      break
-    case 'network rm':
-      for (const name of ops) {
-        requireNetwork(name, scope, report)
-        scope.delete('network', name)
-      }
       break
     case 'network connect': case 'network disconnect':
       requireNetwork(ops[0], scope, report)
@@ -215,15 +229,6 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
     case 'volume create':
       if (ops[0])
         scope.add('volume', ops[0], line)
-      break
-    case 'volume inspect':
-      for (const name of ops) requireVolume(name, scope, report)
-      break
-    case 'volume rm':
-      for (const name of ops) {
-        requireVolume(name, scope, report)
-        scope.delete('volume', name)
-      }
       break
   }
   if (step.capture)
