@@ -11,7 +11,8 @@ import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts'
 import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize'
 
 type ObjectKind = 'container' | 'network' | 'volume'
-type Kind = ObjectKind | 'variable'
+/** `removed-when-stopped`: a container started with --rm that outlives its step. */
+type Kind = ObjectKind | 'variable' | 'removed-when-stopped'
 
 /** What exists while a demo's steps are read in order: name -> the line that made it. */
 class Scope {
@@ -205,15 +206,29 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
       catch (error) {
         report((error as Error).message)
       }
+      // --rm removes a container once it stops: a foreground one when its step ends; a
+      // detached one, or one a terminal entered (the "/ #" steps after it run there), later.
+      const removedWhenStopped = command.flags.has('--rm')
+      const outlivesStep = !removedWhenStopped || command.flags.has('--detach') || step.entersContainer !== undefined
       const name = flagValues(command, '--name').at(-1)
-      if (name && !command.flags.has('--rm')) {
+      if (name && outlivesStep) {
         const madeOn = scope.lineOf('container', name)
         if (madeOn !== undefined)
           report(`container name "${name}" is already used by line ${madeOn}; remove it first (docker rm -f ${name})`)
         scope.add('container', name, line)
+        if (removedWhenStopped)
+          scope.add('removed-when-stopped', name, line)
       }
       break
     }
+    case 'stop': case 'kill':
+      for (const name of ops) {
+        if (scope.has('removed-when-stopped', name)) {
+          scope.delete('container', name)
+          scope.delete('removed-when-stopped', name)
+        }
+      }
+      break
     case 'exec':
       requireContainer(ops[0], scope, report)
       break
