@@ -82,12 +82,14 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   const policy = createOriginPolicy(options.address, options.extraHosts)
 
   let engineStatus: EngineStatus = { available: false, message: 'not checked yet' }
+  // Summarized once per version of the deck, not again for every window that connects.
+  let deckSummary = summarizeDeck(source.deck)
   const status = (): StatusMessage => ({
     type: 'status',
     protocol: PROTOCOL_VERSION,
     engine: engineStatus,
     offline,
-    deck: summarizeDeck(source.deck),
+    deck: deckSummary,
   })
 
   const manager = new RunManager({
@@ -109,7 +111,10 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     heartbeatMs: options.heartbeatMs,
     log,
   })
-  source.onChange(() => sockets.broadcastStatus())
+  source.onChange((deck) => {
+    deckSummary = summarizeDeck(deck)
+    sockets.broadcastStatus()
+  })
   // A run that found the engine gone should not wait for the next poll to say so.
   manager.onEvent((event) => {
     if (event.type === 'run-ended' && event.error?.code === 'ENGINE_UNAVAILABLE')
