@@ -61,16 +61,22 @@ export function createOriginPolicy(address: () => AddressInfo | string | null, e
   }
 }
 
-/** The `Host` header as browsers send it (default port left out), lowercase. */
-export function normalizeHost(host: string | undefined): string | undefined {
-  return host ? host.trim().toLowerCase() : undefined
+/** The `Host` header (trimmed, lowercase; browsers leave the default port out) when it is a
+ *  name this server is reached as, else undefined: a DNS-rebound name is not one. */
+function allowedHost(req: IncomingMessage, policy: OriginPolicy): string | undefined {
+  const host = req.headers.host?.trim().toLowerCase()
+  return host && policy.allowedHosts().has(host) ? host : undefined
+}
+
+function foreignHost(req: IncomingMessage): string {
+  return `the Host "${req.headers.host ?? ''}" is not an address this demo server listens on`
 }
 
 /** Why a WebSocket upgrade is refused, or undefined when it comes from the deck's own origin. */
 export function refuseUpgrade(req: IncomingMessage, policy: OriginPolicy): string | undefined {
-  const host = normalizeHost(req.headers.host)
-  if (!host || !policy.allowedHosts().has(host))
-    return `the Host "${req.headers.host ?? ''}" is not an address this demo server listens on`
+  const host = allowedHost(req, policy)
+  if (!host)
+    return foreignHost(req)
   const origin = req.headers.origin
   if (!origin)
     return 'no Origin header: open the deck in a browser, or send the Origin of the deck (the CLI does)'
@@ -83,9 +89,9 @@ export function refuseUpgrade(req: IncomingMessage, policy: OriginPolicy): strin
 export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy): string | undefined {
   if (!isLoopback(req.socket.remoteAddress))
     return `the token is only given to a browser on this machine (the request came from ${req.socket.remoteAddress ?? 'an unknown address'}); other windows may watch`
-  const host = normalizeHost(req.headers.host)
-  if (!host || !policy.allowedHosts().has(host))
-    return `the Host "${req.headers.host ?? ''}" is not an address this demo server listens on`
+  const host = allowedHost(req, policy)
+  if (!host)
+    return foreignHost(req)
   const site = req.headers['sec-fetch-site']
   if (site !== undefined && site !== 'same-origin')
     return `the request is "${site}", not same-origin`
