@@ -59,7 +59,8 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
       : `Cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`)
   }
   const port = (http.address() as AddressInfo).port
-  const hostInUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  // Every interface: name loopback, an address the server answers to (`[::]` is not one).
+  const hostInUrl = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   const origin = `http://${hostInUrl}:${port}`
   let closing: Promise<void> | undefined
   const close = () => {

@@ -53,4 +53,17 @@ describe('the token endpoint', () => {
     expect(answer).toMatchObject({ status: 403, body: expect.stringContaining('only given to a browser on this machine') })
     expect((await get('127.0.0.1', exposed.port)).status).toBe(200)
   })
+
+  it('on every IPv6 interface, names an origin the server answers to', async (context) => {
+    let exposed
+    try {
+      exposed = await start(env.box.deck, { engine: env.engine, host: '::' })
+    }
+    catch {
+      context.skip() // no IPv6 here
+      return
+    }
+    await using _ = exposed
+    expect(await fetchToken(exposed.origin)).toBe(exposed.token)
+  })
 })
