@@ -6,22 +6,30 @@ export interface SlideText {
   text: string
 }
 
+/** Each line, and whether it belongs to a fenced code block (its opening and closing lines
+ *  included). A fence closes only on a marker of its own kind, at least as long. */
+function fencedLines(source: string): { line: string, fenced: boolean }[] {
+  let fence: string | undefined
+  return source.split('\n').map((line) => {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(line)
+    if (!marker)
+      return { line, fenced: fence !== undefined }
+    if (!fence)
+      fence = marker[1]
+    else if (line.trim().startsWith(fence))
+      fence = undefined
+    return { line, fenced: true }
+  })
+}
+
 /** Splits a Slidev deck at its `---` separators (outside code fences). Per-slide frontmatter
  *  comes out as a piece of its own; that is good enough for text checks. */
 export function slidesOf(source: string): SlideText[] {
   const slides: SlideText[] = []
-  let fence: string | undefined
   let current: string[] = []
   let start = 1
-  source.split('\n').forEach((line, index) => {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(line)
-    if (marker) {
-      if (!fence)
-        fence = marker[1]
-      else if (line.trim().startsWith(fence))
-        fence = undefined
-    }
-    if (!fence && line.trimEnd() === '---') {
+  fencedLines(source).forEach(({ line, fenced }, index) => {
+    if (!fenced && line.trimEnd() === '---') {
       slides.push({ line: start, text: current.join('\n') })
       current = []
       start = index + 2
@@ -35,21 +43,11 @@ export function slidesOf(source: string): SlideText[] {
 
 /** The text without fenced code blocks and without HTML comments (speaker notes). */
 export function textOutsideFences(source: string): string {
-  const out: string[] = []
-  let fence: string | undefined
-  for (const line of source.split('\n')) {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(line)
-    if (marker) {
-      if (!fence)
-        fence = marker[1]
-      else if (line.trim().startsWith(fence))
-        fence = undefined
-      continue
-    }
-    if (!fence)
-      out.push(line)
-  }
-  return out.join('\n').replace(/<!--[\s\S]*?-->/g, '')
+  return fencedLines(source)
+    .filter(({ fenced }) => !fenced)
+    .map(({ line }) => line)
+    .join('\n')
+    .replace(/<!--[\s\S]*?-->/g, '')
 }
 
 /** Markdown headings (`# ...` to `###### ...`) outside code fences, without the hashes. */
