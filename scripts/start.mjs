@@ -6,6 +6,7 @@
 // plugin in DOCKER_DEMO_DECK. One node process (no npx parents), so Ctrl-C and kill reach it.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
@@ -43,7 +44,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   })
 }
 child.on('exit', (code, signal) => {
-  process.exitCode = code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)
+  // As a shell reports a child killed by a signal: 128 + its number (130 for SIGINT, 129 SIGHUP).
+  process.exitCode = code ?? (signal ? 128 + os.constants.signals[signal] : 1)
 })
 child.on('error', (error) => {
   console.error(`Cannot start Slidev: ${error.message}`)
