@@ -218,12 +218,15 @@ export async function attachContainer(call: CommandCall): Promise<number> {
     return 0 // entering only: the `/ #` steps that follow exec in it
   const container = docker.getContainer(info.Id)
   const tty = info.Config.Tty
-  const stream = await container.attach({ stream: true, stdout: true, stderr: true, stdin: info.Config.OpenStdin, hijack: info.Config.OpenStdin }) as NodeJS.ReadWriteStream & { destroy: () => void }
+  const stdin = info.Config.OpenStdin
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true, stdin, hijack: stdin }) as NodeJS.ReadWriteStream & { destroy: () => void }
   const done = pumpStream(stream, tty, output)
   const removers = [
-    io.onInput(data => stream.write(data)),
     io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }),
   ]
+  // Without -i the attach is a plain response (no write): the keys go nowhere, as with the CLI.
+  if (stdin)
+    removers.push(io.onInput(data => stream.write(data)))
   try {
     if (tty)
       await container.resize({ h: context.rows, w: context.cols }).catch(() => {})

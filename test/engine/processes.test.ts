@@ -212,6 +212,28 @@ docker exec -it at-${sfx} sh
     }
   })
 
+  it('attach to a container started without -i shows its output and ignores the presenter\'s keys', async () => {
+    const demo = new TestDemo(env.engine, `
+docker run -dt --name ato-${sfx} alpine sh -c 'while true; do echo tick; sleep 0.2; done'
+docker attach ato-${sfx}
+`)
+    try {
+      await demo.run(1)
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
+      await waitFor('its output', async () => io.text.includes('tick'))
+      // Its stdin is closed: there is nothing to write the keys to.
+      io.type('ls\r')
+      controller.abort()
+      expect((await running).exitCode).toBe(0)
+      expect((await docker.getContainer(`ato-${sfx}`).inspect()).State.Running).toBe(true)
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
   it('logs -f follows until cancelled; --tail limits', async () => {
     const demo = new TestDemo(env.engine, `
 docker run -d --name lf-${sfx} alpine sh -c 'for i in 1 2 3 4 5 6 7 8 9; do echo line$i; sleep 0.2; done; sleep 300'
