@@ -3,7 +3,7 @@
  * Pure (text in, model out) and built on markdown-it, so the line numbers are markdown's own.
  */
 import MarkdownIt from 'markdown-it'
-import type { Deck, DeckProblem, Demo } from './model'
+import type { Deck, DeckProblem, Demo, SourceLocation } from './model'
 import type { SourceLine } from './steps'
 import { parseSteps } from './steps'
 
@@ -26,7 +26,7 @@ interface OpenDemo {
 export function parseDeck(source: string, file: string): Deck {
   const demos: Demo[] = []
   const problems: DeckProblem[] = []
-  const at = (line: number) => ({ file, line })
+  const at = (line: number): SourceLocation => ({ file, line })
   let open: OpenDemo | undefined
   /** An opening tag too broken to read was reported; its closing tag is not a second problem. */
   let swallowClose = false
@@ -93,7 +93,7 @@ export function parseDeck(source: string, file: string): Deck {
   return { file, demos, problems }
 }
 
-function readAttributes(text: string, loc: { file: string, line: number }, problems: DeckProblem[]): Demo | undefined {
+function readAttributes(text: string, loc: SourceLocation, problems: DeckProblem[]): Demo | undefined {
   const attributes = new Map<string, string>()
   for (const [, name, value] of text.matchAll(ATTRIBUTE))
     attributes.set(name, value)

@@ -151,7 +151,7 @@ export interface StepsResult {
 }
 
 /** Reads the lines of one demo's fences into ordered steps. */
-export function parseSteps(demoId: string, lines: SourceLine[], firstIndex = 1): StepsResult {
+export function parseSteps(demoId: string, lines: SourceLine[]): StepsResult {
   const steps: Step[] = []
   const problems: DeckProblem[] = []
   let current: string | undefined
@@ -173,7 +173,7 @@ export function parseSteps(demoId: string, lines: SourceLine[], firstIndex = 1):
           problems.push({ loc, message })
       }
     }
-    const index = firstIndex + steps.length
+    const index = steps.length + 1
     const base = { id: `${demoId}#${index}`, index, options, loc }
     let match: RegExpExecArray | null
     if ((match = HOST_PROMPT.exec(code))) {
