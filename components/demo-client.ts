@@ -11,7 +11,7 @@ import type { ClientMessage, ServerMessage } from '../demo-server/protocol'
 import type { ClientState } from './demo-state'
 import { inject, reactive } from 'vue'
 import { PROTOCOL_PATH, TOKEN_PATH } from '../demo-server/protocol'
-import { applyServerMessage, createClientState, demoView, MAX_ERRORS } from './demo-state'
+import { applyServerMessage, createClientState, demoView, pushError } from './demo-state'
 
 /** The part of the browser's WebSocket that the client uses. */
 export interface SocketLike {
@@ -142,21 +142,18 @@ export class DemoClient {
   }
 
   private control(demoId: string | undefined, build: (token: string) => ClientMessage): boolean {
-    const target = demoId === undefined ? this.state.errors : demoView(this.state, demoId).errors
+    const errors = demoId === undefined ? this.state.errors : demoView(this.state, demoId).errors
     if (!this.token) {
-      target.push({ code: 'UNAUTHORIZED', message: 'This window has no control token: it can only watch.' })
+      pushError(errors, { code: 'UNAUTHORIZED', message: 'This window has no control token: it can only watch.' })
+      return false
     }
-    else if (this.socket?.readyState !== OPEN) {
-      target.push({ code: 'ENGINE_UNAVAILABLE', message: 'Not connected to the demo server; it is retrying.' })
+    if (this.socket?.readyState !== OPEN) {
+      pushError(errors, { code: 'ENGINE_UNAVAILABLE', message: 'Not connected to the demo server; it is retrying.' })
+      return false
     }
-    else {
-      target.length = 0 // a new request: the old refusals are no longer news
-      this.send(build(this.token))
-      return true
-    }
-    if (target.length > MAX_ERRORS)
-      target.splice(0, target.length - MAX_ERRORS)
-    return false
+    errors.length = 0 // a new request: the old refusals are no longer news
+    this.send(build(this.token))
+    return true
   }
 
   private send(message: ClientMessage): void {

@@ -72,7 +72,8 @@ export function runFromRecord(record: RunRecord): RunView {
   }
 }
 
-function pushError(list: ErrorPayload[], error: ErrorPayload): void {
+/** Appends a coded error, dropping the oldest beyond MAX_ERRORS. */
+export function pushError(list: ErrorPayload[], error: ErrorPayload): void {
   list.push({ code: error.code, message: error.message })
   if (list.length > MAX_ERRORS)
     list.splice(0, list.length - MAX_ERRORS)
