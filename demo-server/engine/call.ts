@@ -37,6 +37,36 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   return () => signal.removeEventListener('abort', listener)
 }
 
+/** Waits for `work` or the signal, whichever comes first: true when the signal did. */
+export async function abortedBefore(signal: AbortSignal, work: Promise<unknown>): Promise<boolean> {
+  let removeListener = () => {}
+  const aborted = new Promise<true>((resolve) => {
+    removeListener = onAbort(signal, () => resolve(true))
+  })
+  try {
+    return await Promise.race([work.then(() => false), aborted])
+  }
+  finally {
+    removeListener()
+  }
+}
+
+/** A container's or an exec's TTY; dockerode's resize takes the size as h/w. */
+interface Resizable {
+  resize: (size: { h: number, w: number }) => Promise<unknown>
+}
+
+/**
+ * Sizes a TTY to the presenter's terminal now and again on every resize; returns the remover.
+ * A failed resize is harmless (the process ended meanwhile), so it is ignored.
+ */
+export async function followTerminalSize(call: Pick<CommandCall, 'context' | 'io'>, tty: Resizable): Promise<() => void> {
+  const resize = (cols: number, rows: number) => tty.resize({ h: rows, w: cols }).catch(() => {})
+  const removeListener = call.io.onResize((cols, rows) => { void resize(cols, rows) })
+  await resize(call.context.cols, call.context.rows)
+  return removeListener
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }

@@ -10,7 +10,7 @@ import type { CommandCall } from './call'
 import type { ExecCreateBody } from '../docker-cli/run-options'
 import { DemoError } from '../protocol'
 import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
-import { onAbort, sleep } from './call'
+import { abortedBefore, followTerminalSize, sleep } from './call'
 import { daemonMessage } from './errors'
 import { debug } from './log'
 import { pumpStream } from './output'
@@ -133,14 +133,10 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
     // Input first: a terminal answers the shell's first queries (cursor position) at once.
     if (hijack && forwardInput)
       removers.push(io.onInput(data => stream.write(data)))
-    if (create.Tty) {
-      // Before start, a resize hangs and fails (NOTES.md).
-      removers.push(io.onResize((cols, rows) => { exec.resize({ h: rows, w: cols }).catch(() => {}) }))
-      await exec.resize({ h: context.rows, w: context.cols }).catch(() => {})
-    }
-    let aborted = false
-    await Promise.race([done, new Promise<void>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve() })))])
-    if (aborted) {
+    // After start: before it, a resize hangs and fails (NOTES.md).
+    if (create.Tty)
+      removers.push(await followTerminalSize(call, exec))
+    if (await abortedBefore(context.signal, done)) {
       debug(`aborted: stopping exec ${mark}`, container.id)
       if (hijack && create.Tty) {
         stream.write(CTRL_C)

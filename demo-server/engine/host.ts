@@ -5,7 +5,7 @@
  */
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
-import { ensureImage, onAbort, registerWait, sleep } from './call'
+import { abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
 import { pumpStream } from './output'
 import { helperLabels } from './scope'
 
@@ -54,20 +54,17 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
     const { exited } = await registerWait(docker, container.id)
     removers.push(io.onInput(data => stream.write(data)))
     await container.start()
-    removers.push(io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }))
-    await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
-    let aborted = false
-    const status = await Promise.race([
-      exited.then(r => r.StatusCode),
-      new Promise<undefined>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve(undefined) }))),
-    ])
+    removers.push(await followTerminalSize(call, container))
+    const aborted = await abortedBefore(context.signal, exited)
     if (aborted) {
       stream.write(CTRL_C)
       await Promise.race([exited, sleep(1000)])
     }
     await Promise.race([done, sleep(aborted ? 500 : 2000)])
     stream.destroy()
-    return status ?? (await Promise.race([exited.then(r => r.StatusCode), sleep(100).then(() => 130)]))
+    if (!aborted)
+      return (await exited).StatusCode
+    return Promise.race([exited.then(r => r.StatusCode), sleep(100).then(() => 130)])
   }
   finally {
     for (const remove of removers)

@@ -9,7 +9,7 @@ import type { CommandCall } from './call'
 import type { ContainerCreateBody, MountOptions, RunPlan } from '../docker-cli/run-options'
 import { anonymousContainerRef } from '../deck/steps'
 import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
-import { ensureImage, onAbort, registerWait, sleep } from './call'
+import { abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
 import { daemonMessage } from './errors'
 import { debug } from './log'
 import { pumpStream } from './output'
@@ -109,23 +109,14 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
       await removeAfter(container, plan)
       return runFailed(call, error)
     }
-    if (plan.tty) {
-      removers.push(io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }))
-      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
-    }
+    if (plan.tty)
+      removers.push(await followTerminalSize(call, container))
 
-    let aborted = false
-    const abort = new Promise<void>((resolve) => {
-      removers.push(onAbort(context.signal, () => {
-        aborted = true
-        resolve()
-      }))
-    })
     if (attachStdin) {
       // A presenter's terminal: it ends when the process does, or when the presenter leaves
       // (cancel, or the detach keys Ctrl-P Ctrl-Q). Leaving keeps the container running for
       // the `/ #` steps that follow.
-      await Promise.race([streamDone, abort])
+      const aborted = await abortedBefore(context.signal, streamDone)
       // The stream also ends on detach; an exit shows up in wait() right after it.
       const status = aborted ? undefined : await Promise.race([exited.then(r => r.StatusCode, () => undefined), sleep(1000).then(() => undefined)])
       if (status === undefined) {
@@ -135,8 +126,7 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
       await removeAfter(container, plan)
       return status
     }
-    const outcome = await Promise.race([exited.then(r => r.StatusCode), abort.then(() => undefined)])
-    if (outcome === undefined) {
+    if (await abortedBefore(context.signal, exited)) {
       // Cancel or timeout: the process must really stop, as Ctrl-C then `docker kill` would.
       debug('aborted: killing', container.id)
       await container.kill({ signal: 'SIGKILL' }).catch(() => {})
@@ -221,17 +211,14 @@ export async function attachContainer(call: CommandCall): Promise<number> {
   const stdin = info.Config.OpenStdin
   const stream = await container.attach({ stream: true, stdout: true, stderr: true, stdin, hijack: stdin }) as NodeJS.ReadWriteStream & { destroy: () => void }
   const done = pumpStream(stream, tty, output)
-  const removers = [
-    io.onResize((cols, rows) => { container.resize({ h: rows, w: cols }).catch(() => {}) }),
-  ]
+  const removers: Array<() => void> = []
   // Without -i the attach is a plain response (no write): the keys go nowhere, as with the CLI.
   if (stdin)
     removers.push(io.onInput(data => stream.write(data)))
   try {
     if (tty)
-      await container.resize({ h: context.rows, w: context.cols }).catch(() => {})
-    let aborted = false
-    await Promise.race([done, new Promise<void>(resolve => removers.push(onAbort(context.signal, () => { aborted = true; resolve() })))])
+      removers.push(await followTerminalSize(call, container))
+    const aborted = await abortedBefore(context.signal, done)
     stream.destroy()
     if (aborted)
       return 0
