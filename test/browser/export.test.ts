@@ -3,6 +3,7 @@
  * demo's code and none of the live controls, and the export did not time out waiting for a
  * page (Slidev exits 0 even then, so its output is checked).
  */
+import type { ChildProcess } from 'node:child_process'
 import type { Isolation } from './harness'
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
@@ -10,13 +11,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM, DECK_ENV, FIXTURE_DECK, isolate, SLIDEV, spawnNode } from './harness'
+import { CHROMIUM, DECK_ENV, exitOf, FIXTURE_DECK, isolate, outputOf, SLIDEV, spawnNode, stopChild } from './harness'
 
 const run = promisify(execFile)
 
 let isolation: Isolation
 let dir: string
-let log = ''
+let exporter: ChildProcess | undefined
+let output: () => string
 let text: string
 
 beforeAll(async () => {
@@ -24,16 +26,17 @@ beforeAll(async () => {
   isolation = await isolate()
   const pdf = path.join(dir, 'fixture.pdf')
   // Slidev starts its own dev server and Chromium: both inside the isolation.
-  const child = spawnNode(isolation, [SLIDEV, 'export', FIXTURE_DECK, '--executable-path', CHROMIUM, '--output', pdf, '--timeout', '60000'], { [DECK_ENV]: FIXTURE_DECK })
-  child.stdout!.on('data', (d: Buffer) => { log += d.toString() })
-  child.stderr!.on('data', (d: Buffer) => { log += d.toString() })
-  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
-  expect(code, `slidev export failed:\n${log}`).toBe(0)
-  expect((await stat(pdf)).size, `no PDF written; export said:\n${log}`).toBeGreaterThan(1000)
+  exporter = spawnNode(isolation, [SLIDEV, 'export', FIXTURE_DECK, '--executable-path', CHROMIUM, '--output', pdf, '--timeout', '60000'], { [DECK_ENV]: FIXTURE_DECK })
+  output = outputOf(exporter)
+  expect(await exitOf(exporter), `slidev export failed:\n${output()}`).toBe(0)
+  expect((await stat(pdf)).size, `no PDF written; export said:\n${output()}`).toBeGreaterThan(1000)
   text = (await run('pdftotext', ['-layout', pdf, '-'])).stdout
 }, 180_000)
 
 afterAll(async () => {
+  // A hook that timed out leaves the export (its dev server and Chromium) running.
+  if (exporter)
+    await stopChild(exporter)
   await isolation?.[Symbol.asyncDispose]()
   if (dir)
     await rm(dir, { recursive: true, force: true })
@@ -41,7 +44,7 @@ afterAll(async () => {
 
 describe('slidev export of a deck with DockerDemo', () => {
   it('does not time out waiting for a slide', () => {
-    expect(log).not.toContain('TimeoutError')
+    expect(output()).not.toContain('TimeoutError')
   })
 
   it('prints every demo\'s code', () => {

@@ -126,6 +126,19 @@ export function spawnNode(isolation: Isolation, args: string[], env: Record<stri
   })
 }
 
+/** Everything the child writes to stdout and stderr so far, for failure messages. */
+export function outputOf(child: ChildProcess): () => string {
+  let log = ''
+  child.stdout?.on('data', (d: Buffer) => { log += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { log += d.toString() })
+  return () => log
+}
+
+/** The child's exit code (null when a signal ended it). Call it before the child can exit. */
+export function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise(resolve => child.once('exit', resolve))
+}
+
 /** Does `url` answer 2xx from inside the isolation? */
 async function answers(isolation: Isolation, url: string): Promise<boolean> {
   if (!isolation.name)
@@ -144,22 +157,20 @@ export interface SlidevProcess {
 export async function startSlidev(isolation: Isolation, deck = FIXTURE_DECK, timeoutMs = 60_000): Promise<SlidevProcess> {
   const port = await freePort()
   const child = spawnNode(isolation, [SLIDEV, deck, '--port', String(port)], { [DECK_ENV]: deck })
-  let log = ''
-  child.stdout!.on('data', (d: Buffer) => { log += d.toString() })
-  child.stderr!.on('data', (d: Buffer) => { log += d.toString() })
+  const output = outputOf(child)
   const url = `http://localhost:${port}`
   const stop = () => stopChild(child)
   const deadline = Date.now() + timeoutMs
   while (!(await answers(isolation, `${url}/`))) {
     if (child.exitCode !== null)
-      throw new Error(`slidev exited with code ${child.exitCode} before answering on ${url}:\n${log}`)
+      throw new Error(`slidev exited with code ${child.exitCode} before answering on ${url}:\n${output()}`)
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`slidev did not answer on ${url} within ${timeoutMs} ms:\n${log}`)
+      throw new Error(`slidev did not answer on ${url} within ${timeoutMs} ms:\n${output()}`)
     }
     await new Promise(r => setTimeout(r, 250))
   }
-  return { url, output: () => log, [Symbol.asyncDispose]: stop }
+  return { url, output, [Symbol.asyncDispose]: stop }
 }
 
 /** Waits until `url` answers 2xx from inside the isolation. */
@@ -172,10 +183,11 @@ export async function waitForUrl(isolation: Isolation, url: string, timeoutMs: n
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s; resolves once the child has exited. Safe to call twice. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null)
     return
-  const exited = new Promise(resolve => child.once('exit', resolve))
+  const exited = exitOf(child)
   child.kill('SIGTERM')
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
   await exited

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FIXTURE_DECK, freePort, gotoSettled, isolate, launchChromium, SLIDEV, spawnNode, waitForUrl } from './harness'
+import { exitOf, FIXTURE_DECK, freePort, gotoSettled, isolate, launchChromium, outputOf, SLIDEV, spawnNode, stopChild, waitForUrl } from './harness'
 
 let isolation: Isolation
 let dir: string
@@ -18,18 +18,12 @@ let browser: Browser & { [Symbol.asyncDispose]: () => Promise<void> }
 let page: Page
 const pageErrors: string[] = []
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise(resolve => child.once('exit', resolve))
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'deck-static-'))
   isolation = await isolate()
   const build = spawnNode(isolation, [SLIDEV, 'build', FIXTURE_DECK, '--out', dir], {})
-  let log = ''
-  build.stdout!.on('data', (d: Buffer) => { log += d.toString() })
-  build.stderr!.on('data', (d: Buffer) => { log += d.toString() })
-  expect(await exited(build), `slidev build failed:\n${log}`).toBe(0)
+  const buildOutput = outputOf(build)
+  expect(await exitOf(build), `slidev build failed:\n${buildOutput()}`).toBe(0)
 
   // Plain files, as any static host serves them (unknown paths get index.html, like an SPA host).
   const port = await freePort()
@@ -56,10 +50,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.[Symbol.asyncDispose]()
-  if (server && server.exitCode === null) {
-    server.kill()
-    await exited(server)
-  }
+  if (server)
+    await stopChild(server)
   await isolation?.[Symbol.asyncDispose]()
   if (dir)
     await rm(dir, { recursive: true, force: true })
