@@ -117,6 +117,12 @@ export function daemonError(call: Pick<CommandCall, 'output'>, error: unknown, p
   return 1
 }
 
+/** The CLI's answer for a container that is not there, named as the step named it: exit 1. */
+export function noSuchContainer(call: Pick<CommandCall, 'output'>, ref: string): number {
+  call.output.err(`Error response from daemon: No such container: ${ref}\n`)
+  return 1
+}
+
 /** Image present: fine. Missing: pull when online (as `docker run` does), else IMAGE_MISSING. */
 export async function ensureImage(call: Omit<CommandCall, 'parsed'>, image: string, purpose: 'run' | 'helper'): Promise<void> {
   if (await undefinedIfNotFound(call.docker.getImage(image).inspect()))

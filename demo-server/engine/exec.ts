@@ -10,7 +10,7 @@ import type { CommandCall } from './call'
 import type { ExecCreateBody } from '../docker-cli/run-options'
 import { DemoError } from '../protocol'
 import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
-import { abortedBefore, followTerminalSize, sleep } from './call'
+import { abortedBefore, followTerminalSize, noSuchContainer, sleep } from './call'
 import { daemonMessage } from './errors'
 import { debug } from './log'
 import { pumpStream } from './output'
@@ -24,10 +24,8 @@ export async function execCommand(call: CommandCall): Promise<number> {
   const { docker, context, output, scope } = call
   const plan = planExec(call.parsed, name => context.session.variables.get(name))
   const info = await scope.ownedContainer(docker, plan.container, 'exec in')
-  if (!info) {
-    output.err(`Error response from daemon: No such container: ${plan.container}\n`)
-    return 1
-  }
+  if (!info)
+    return noSuchContainer(call, plan.container)
   if (!info.State.Running) {
     output.err(`Error response from daemon: Container ${info.Id} is not running\n`)
     return 1

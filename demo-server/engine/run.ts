@@ -9,7 +9,7 @@ import type { CommandCall } from './call'
 import type { ContainerCreateBody, MountOptions, RunPlan } from '../docker-cli/run-options'
 import { anonymousContainerRef } from '../deck/steps'
 import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
-import { abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
+import { abortedBefore, ensureImage, followTerminalSize, noSuchContainer, registerWait, sleep } from './call'
 import { daemonMessage } from './errors'
 import { debug } from './log'
 import { pumpStream } from './output'
@@ -196,10 +196,8 @@ export async function attachContainer(call: CommandCall): Promise<number> {
   const { docker, context, io, output, scope } = call
   const ref = call.parsed.operands[0]
   const info = await scope.ownedContainer(docker, ref, 'attach to')
-  if (!info) {
-    output.err(`Error response from daemon: No such container: ${ref}\n`)
-    return 1
-  }
+  if (!info)
+    return noSuchContainer(call, ref)
   if (!info.State.Running) {
     output.err('You cannot attach to a stopped container, start it first\n')
     return 1

@@ -5,8 +5,8 @@ import type { CommandCall } from '../call'
 import type { ContainerSummary } from '../../docker-cli/format/containers'
 import { formatDiff, formatPs } from '../../docker-cli/format/containers'
 import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
-import { daemonError, onAbort } from '../call'
-import { isNotFound } from '../errors'
+import { daemonError, noSuchContainer, onAbort } from '../call'
+import { isNotFound, statusCode } from '../errors'
 import { pumpStream } from '../output'
 
 export async function ps(call: CommandCall): Promise<number> {
@@ -86,7 +86,7 @@ function eachContainer(action: Action): (call: CommandCall) => Promise<number> {
     for (const ref of call.parsed.operands) {
       const info = await call.scope.ownedContainer(call.docker, ref, VERBS[action])
       if (!info) {
-        call.output.err(`Error response from daemon: No such container: ${ref}\n`)
+        noSuchContainer(call, ref)
         failed = true
         continue
       }
@@ -103,16 +103,15 @@ function eachContainer(action: Action): (call: CommandCall) => Promise<number> {
       }
       catch (error) {
         // 304: already started/stopped, which the CLI treats as done.
-        if ((error as { statusCode?: number }).statusCode === 304) {
+        if (statusCode(error) === 304) {
           call.output.out(`${ref}\n`)
           continue
         }
-        if (isNotFound(error) && action === 'rm') {
-          call.output.err(`Error response from daemon: No such container: ${ref}\n`)
-        }
-        else {
+        // Gone since we looked it up: the daemon would name it by the id we resolved.
+        if (isNotFound(error))
+          noSuchContainer(call, ref)
+        else
           daemonError(call, error)
-        }
         failed = true
       }
     }

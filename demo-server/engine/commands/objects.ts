@@ -12,7 +12,7 @@ import { executeTemplate, parseTemplate } from '../../docker-cli/format/template
 import { humanSize } from '../../docker-cli/format/units'
 import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
 import { DemoError } from '../../protocol'
-import { daemonError } from '../call'
+import { daemonError, noSuchContainer } from '../call'
 import { undefinedIfNotFound } from '../errors'
 import { DECK_LABEL } from '../labels'
 
@@ -115,10 +115,8 @@ export async function networkLs(call: CommandCall): Promise<number> {
 export async function networkConnect(call: CommandCall, connect: boolean): Promise<number> {
   const [networkRef, containerRef] = call.parsed.operands
   const info = await call.scope.ownedContainer(call.docker, containerRef, connect ? 'connect' : 'disconnect')
-  if (!info) {
-    call.output.err(`Error response from daemon: No such container: ${containerRef}\n`)
-    return 1
-  }
+  if (!info)
+    return noSuchContainer(call, containerRef)
   try {
     const network = call.docker.getNetwork(networkRef)
     if (connect)
