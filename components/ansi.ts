@@ -298,18 +298,20 @@ export class Terminal {
   }
 }
 
-/** One-shot rendering of a complete output. */
-export function renderAnsi(data: string | readonly string[], options?: TerminalOptions): Line[] {
+/** A terminal that has been fed a complete output, in one string or chunk by chunk. */
+function terminalAfter(data: string | readonly string[], options?: TerminalOptions): Terminal {
   const term = new Terminal(options)
   for (const chunk of typeof data === 'string' ? [data] : data)
     term.write(chunk)
-  return term.toLines()
+  return term
+}
+
+/** One-shot rendering of a complete output. */
+export function renderAnsi(data: string | readonly string[], options?: TerminalOptions): Line[] {
+  return terminalAfter(data, options).toLines()
 }
 
 /** The visible text of an output, escapes applied; what a viewer would read. */
 export function ansiToText(data: string | readonly string[], options?: TerminalOptions): string {
-  const term = new Terminal(options)
-  for (const chunk of typeof data === 'string' ? [data] : data)
-    term.write(chunk)
-  return term.toText()
+  return terminalAfter(data, options).toText()
 }
