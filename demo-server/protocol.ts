@@ -14,6 +14,8 @@ export const TOKEN_PATH = '/__docker-demo/token'
 export const PROTOCOL_VERSION = 1
 /** Frames above this size are refused (code TOO_LARGE); terminal input is the largest we expect. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
+/** The most characters (UTF-16 units) one `input` message may carry; a paste is sent in parts. */
+export const MAX_INPUT_CHARS = 16 * 1024
 /** WebSocket close code for a frame above MAX_MESSAGE_BYTES. The socket library closes such a
  *  connection before any reply can be sent, so clients read this close code as TOO_LARGE. */
 export const CLOSE_TOO_LARGE = 1009
@@ -283,7 +285,7 @@ const shapes: Record<ClientMessage['type'], Record<string, Check>> = {
   },
   cancel: { token: isString, demoId: isString },
   reset: { token: isString, demoId: isOptionalString },
-  input: { token: isString, runId: isString, data: v => typeof v === 'string' && v.length <= 16 * 1024 },
+  input: { token: isString, runId: isString, data: v => typeof v === 'string' && v.length <= MAX_INPUT_CHARS },
   resize: { token: isString, runId: isString, cols: isDimension, rows: isDimension },
   subscribe: { demoId: isString },
   unsubscribe: { demoId: isString },

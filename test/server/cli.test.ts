@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoEngine } from '../../demo-server/engine/types'
+import { MAX_INPUT_CHARS } from '../../demo-server/protocol'
 import { deckIdOf } from '../../demo-server/server/demo-server'
 import type { Sandbox } from './helpers'
 import { realEngine, sandbox } from './helpers'
@@ -67,6 +68,14 @@ describe('demo CLI', () => {
 
   it('types piped input into an interactive step', async () => {
     const { code, stdout } = await typing('echo typed-$((6*7))\nexit\n', 'run', 'shell', '--interactive', 'demos.md')
+    expect(stdout).toContain('typed-42')
+    expect(code).toBe(0)
+  }, 60_000)
+
+  it('types a paste larger than one input message in parts', async () => {
+    const paste = Array.from({ length: 40 }, (_, i) => `: ${String(i).repeat(500).slice(0, 500)}\n`).join('')
+    expect(paste.length).toBeGreaterThan(MAX_INPUT_CHARS)
+    const { code, stdout } = await typing(`${paste}echo typed-$((6*7))\nexit\n`, 'run', 'shell', '--interactive', 'demos.md')
     expect(stdout).toContain('typed-42')
     expect(code).toBe(0)
   }, 60_000)
