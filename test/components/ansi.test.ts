@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ansiToText, renderAnsi, Terminal } from '../../components/ansi'
+import { PullProgressRenderer } from '../../demo-server/docker-cli/format/images'
 
 describe('ansi: text and line endings', () => {
   it('keeps plain output, dropping the final newline a terminal shows only as a cursor', () => {
@@ -80,30 +81,7 @@ describe('ansi: SGR', () => {
   })
 })
 
-describe('keys: what an interactive run is sent', async () => {
-  const { keyToInput } = await import('../../components/keys')
-
-  it('turns Enter, Backspace, arrows and Ctrl combinations into terminal bytes', () => {
-    expect(keyToInput({ key: 'Enter' })).toBe('\r')
-    expect(keyToInput({ key: 'Backspace' })).toBe('\x7F')
-    expect(keyToInput({ key: 'ArrowUp' })).toBe('\x1B[A')
-    expect(keyToInput({ key: 'c', ctrlKey: true })).toBe('\x03')
-    expect(keyToInput({ key: 'D', ctrlKey: true })).toBe('\x04')
-    expect(keyToInput({ key: ']', ctrlKey: true })).toBe('\x1D') // the server's detach key
-    expect(keyToInput({ key: 'b', altKey: true })).toBe('\x1Bb')
-  })
-
-  it('leaves text, IME composition and Cmd shortcuts to the browser', () => {
-    expect(keyToInput({ key: 'a' })).toBeUndefined()
-    expect(keyToInput({ key: 'Enter', isComposing: true })).toBeUndefined()
-    expect(keyToInput({ key: 'v', metaKey: true })).toBeUndefined()
-    expect(keyToInput({ key: 'Shift' })).toBeUndefined()
-  })
-})
-
-describe('ansi: the demo server\'s own docker pull progress', async () => {
-  const { PullProgressRenderer } = await import('../../demo-server/docker-cli/format/images')
-
+describe('ansi: the demo server\'s own docker pull progress', () => {
   it('ends with one line per layer, each showing its last status', () => {
     const renderer = new PullProgressRenderer(120)
     const term = new Terminal()
