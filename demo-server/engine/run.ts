@@ -88,7 +88,15 @@ export async function runContainer(call: CommandCall): Promise<number> {
       call.output.out(`${container.id}\n`)
     return 0
   }
-  return foreground(call, container, plan, attachStdin)
+  try {
+    return await foreground(call, container, plan, attachStdin)
+  }
+  catch (error) {
+    // The attach or the wait failed (the engine went away, the container was removed
+    // meanwhile): --rm still means that nothing is left behind.
+    await removeAfter(container, plan)
+    throw error
+  }
 }
 
 /** Runs an attached container to its end (or, for a presenter's terminal, until detached). */
