@@ -200,6 +200,10 @@ export class RunManager {
     if (demoId === undefined) {
       if (this.#resettingDeck)
         throw new DemoError('BUSY', 'The whole deck is being reset already.')
+      // Two resets at once would remove the same objects: the second fails on what the first took.
+      const resetting = [...this.#demos].find(([, state]) => state.resetting)
+      if (resetting)
+        throw new DemoError('BUSY', `Demo "${resetting[0]}" is being reset; reset the whole deck once it is done.`)
       this.#resettingDeck = true
       try {
         const running = [...this.#sequences]
@@ -217,6 +221,8 @@ export class RunManager {
       }
     }
     findDemo(this.#options.deck(), demoId)
+    if (this.#resettingDeck)
+      throw new DemoError('BUSY', `The whole deck is being reset, demo "${demoId}" with it.`)
     const state = this.#state(demoId)
     if (state.resetting)
       throw new DemoError('BUSY', `Demo "${demoId}" is being reset already.`)

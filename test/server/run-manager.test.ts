@@ -118,6 +118,17 @@ describe('run manager', () => {
     await runs.reset('hello')
     expect(runs.snapshot('hello').runs).toEqual([])
   })
+
+  it('refuses a reset while another one that overlaps it is under way (BUSY)', async () => {
+    const { runs } = await manager()
+    const whole = runs.reset()
+    await expect(runs.reset('hello')).rejects.toMatchObject({ code: 'BUSY', message: expect.stringContaining('whole deck') })
+    await whole
+    const one = runs.reset('hello')
+    await expect(runs.reset()).rejects.toMatchObject({ code: 'BUSY', message: expect.stringContaining('"hello"') })
+    await one
+    await runs.reset()
+  })
 })
 
 describe('run manager, engine misbehaving', () => {
