@@ -124,17 +124,7 @@ export function planRun(parsed: ParsedCommand, context: PlanContext): RunPlan {
   for (const value of flagValues(parsed, '--mount'))
     addMount(parseMountFlag(value), false)
 
-  const env: string[] = []
-  for (const value of flagValues(parsed, '--env')) {
-    if (value.includes('=')) {
-      env.push(value)
-    }
-    else {
-      const resolved = context.env(value)
-      if (resolved !== undefined)
-        env.push(`${value}=${resolved}`)
-    }
-  }
+  const env = envFlags(parsed, context.env)
 
   const published = parsePublish(flagValues(parsed, '--publish'))
   const hasPorts = Object.keys(published.exposed).length > 0
@@ -206,6 +196,22 @@ export function planRun(parsed: ParsedCommand, context: PlanContext): RunPlan {
   }
 }
 
+/** `-e NAME=value` as written; a bare `-e NAME` takes the variable's value, or is left unset
+ *  when there is none, as the CLI does. */
+function envFlags(parsed: ParsedCommand, lookup: (name: string) => string | undefined): string[] {
+  const env: string[] = []
+  for (const value of flagValues(parsed, '--env')) {
+    if (value.includes('=')) {
+      env.push(value)
+      continue
+    }
+    const resolved = lookup(value)
+    if (resolved !== undefined)
+      env.push(`${value}=${resolved}`)
+  }
+  return env
+}
+
 /** `./data` and `data/x` are relative to the demo's directory; absolute paths stay. */
 export function resolveHostPath(source: string, workdir: string): string {
   if (source.startsWith('/'))
@@ -243,13 +249,7 @@ export function planExec(parsed: ParsedCommand, env: (name: string) => string | 
   const detach = hasFlag(parsed, '--detach')
   const interactive = hasFlag(parsed, '--interactive')
   const tty = hasFlag(parsed, '--tty')
-  const envList: string[] = []
-  for (const value of flagValues(parsed, '--env')) {
-    if (value.includes('='))
-      envList.push(value)
-    else if (env(value) !== undefined)
-      envList.push(`${value}=${env(value)}`)
-  }
+  const envList = envFlags(parsed, env)
   const workdir = lastFlagValue(parsed, '--workdir')
   return {
     container,
