@@ -149,7 +149,9 @@ export async function pullImage(call: Omit<CommandCall, 'parsed'>, image: string
   const renderer = new PullProgressRenderer(call.context.cols)
   let stream: NodeJS.ReadableStream
   try {
-    stream = await call.docker.pull(familiar.includes(':') || familiar.includes('@') ? familiar : `${familiar}:latest`, { abortSignal: call.context.signal }) as NodeJS.ReadableStream
+    // The familiar name carries a tag or digest (":latest" when none was given), so the daemon
+    // pulls that one image and not every tag of the repository.
+    stream = await call.docker.pull(familiar, { abortSignal: call.context.signal }) as NodeJS.ReadableStream
   }
   catch (error) {
     return daemonError(call, error)
