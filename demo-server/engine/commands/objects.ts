@@ -14,7 +14,7 @@ import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
 import { DemoError } from '../../protocol'
 import { daemonError, noSuchContainer } from '../call'
 import { undefinedIfNotFound } from '../errors'
-import { DECK_LABEL } from '../labels'
+import { scopeFilters } from '../scope'
 
 // ---------------------------------------------------------------------------------------------
 // volumes
@@ -70,7 +70,7 @@ export async function volumePrune(call: CommandCall): Promise<number> {
   if (!hasFlag(call.parsed, '--force')) {
     call.output.out(`WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] y\n`)
   }
-  const filters: Record<string, string[]> = { label: [`${DECK_LABEL}=${call.scope.deckId}`] }
+  const filters: Record<string, string[]> = { label: scopeFilters(call.scope.deckId) }
   if (newer)
     filters.all = ['true']
   const result = await call.docker.pruneVolumes({ filters }) as { VolumesDeleted?: string[] | null, SpaceReclaimed?: number }
