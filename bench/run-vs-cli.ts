@@ -16,12 +16,16 @@ import os from 'node:os'
 import type { StepIO } from '../demo-server/engine/types'
 import { parseDeck } from '../demo-server/deck/parse'
 import { createDockerEngine } from '../demo-server/engine/index'
+import { DECK_LABEL } from '../demo-server/engine/labels'
 
 const RUNS = Number(process.argv[2] ?? 20)
 const SIZE_MB = Number(process.argv[3] ?? 20)
 const BYTES = SIZE_MB * 1_000_000
 const DECK_ID = `bench-${randomUUID().slice(0, 8)}`
+// Written for the deck's fence, where it sits inside `sh -c "..."` and the double quotes turn
+// `\\0` into `\0`; the CLI gets argv directly, so PRODUCE_ARGV has the single backslash.
 const PRODUCE = `head -c ${BYTES} /dev/zero | tr '\\\\0' x`
+const PRODUCE_ARGV = PRODUCE.replace('\\\\0', '\\0')
 
 const fence = [
   'docker run --rm alpine echo hi',
@@ -73,10 +77,12 @@ async function ours(index: number): Promise<{ ms: number, bytes: number, text: s
   return { ms, bytes: io.bytes, text: io.text }
 }
 
+/** `docker run --rm <args>`, labelled with this bench's deck so that the reset removes it. */
 function cli(args: string[]): Promise<{ ms: number, bytes: number, text: string }> {
+  const argv = ['run', '--rm', '--label', `${DECK_LABEL}=${DECK_ID}`, ...args]
   return new Promise((resolve, reject) => {
     const start = performance.now()
-    const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn('docker', argv, { stdio: ['ignore', 'pipe', 'inherit'] })
     let bytes = 0
     let text = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -87,7 +93,7 @@ function cli(args: string[]): Promise<{ ms: number, bytes: number, text: string 
     child.on('error', reject)
     child.on('close', (code) => {
       if (code !== 0)
-        reject(new Error(`docker ${args.join(' ')} exited ${code}`))
+        reject(new Error(`docker ${argv.join(' ')} exited ${code}`))
       else
         resolve({ ms: performance.now() - start, bytes, text })
     })
@@ -104,7 +110,7 @@ const fmt = (ms: number) => `${ms.toFixed(0)} ms`
 try {
   // Warm-up: the first container start pays for cold caches on both sides.
   await ours(0)
-  await cli(['run', '--rm', '--label', `org.docker-demo.deck=${DECK_ID}`, 'alpine', 'echo', 'hi'])
+  await cli(['alpine', 'echo', 'hi'])
 
   const mine: number[] = []
   const theirs: number[] = []
@@ -113,7 +119,7 @@ try {
     if (a.text !== 'hi\r\n')
       throw new Error(`our output was ${JSON.stringify(a.text)}`)
     mine.push(a.ms)
-    const b = await cli(['run', '--rm', '--label', `org.docker-demo.deck=${DECK_ID}`, 'alpine', 'echo', 'hi'])
+    const b = await cli(['alpine', 'echo', 'hi'])
     theirs.push(b.ms)
   }
   console.log(`docker run --rm alpine echo hi, median of ${RUNS}:`)
@@ -129,7 +135,7 @@ try {
       if (a.bytes !== BYTES)
         throw new Error(`our run delivered ${a.bytes} bytes, expected ${BYTES}`)
       mineMs.push(a.ms)
-      const b = await cli(['run', '--rm', '--label', `org.docker-demo.deck=${DECK_ID}`, ...extra, 'alpine', 'sh', '-c', PRODUCE.replace('\\\\0', '\\0')])
+      const b = await cli([...extra, 'alpine', 'sh', '-c', PRODUCE_ARGV])
       if (b.bytes !== BYTES)
         throw new Error(`the CLI delivered ${b.bytes} bytes, expected ${BYTES}`)
       theirMs.push(b.ms)
