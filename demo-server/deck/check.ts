@@ -18,11 +18,6 @@ type Kind = ObjectKind | 'variable' | 'removed-when-stopped'
 class Scope {
   private readonly objects = new Map<string, number>()
 
-  constructor(parent?: Scope) {
-    if (parent)
-      for (const [key, line] of parent.objects) this.objects.set(key, line)
-  }
-
   has(kind: Kind, name: string): boolean {
     return this.objects.has(`${kind}:${name}`)
   }
@@ -87,7 +82,7 @@ function checkStep(step: Step, scope: Scope): DeckProblem[] {
     if (step.target.kind === 'host') {
       for (const name of hostVariables(step.command)) {
         if (!scope.has('variable', name))
-          report(`$${name} is not set by an earlier step of this demo (write ${name}=$(docker ...) first)`)
+          report(unsetVariable(name))
       }
     }
     if (step.target.kind === 'container') {
@@ -120,7 +115,7 @@ function checkStep(step: Step, scope: Scope): DeckProblem[] {
     throw error
   }
   for (const name of missingVariables)
-    report(`$${name} is not set by an earlier step of this demo (write ${name}=$(docker ...) first)`)
+    report(unsetVariable(name))
 
   let command: ParsedCommand
   try {
@@ -137,6 +132,10 @@ function checkStep(step: Step, scope: Scope): DeckProblem[] {
     return problems // shown, never run: its objects do not exist for later steps
   checkReferences(command, step, scope, report)
   return problems
+}
+
+function unsetVariable(name: string): string {
+  return `$${name} is not set by an earlier step of this demo (write ${name}=$(docker ...) first)`
 }
 
 function requireContainer(name: string, scope: Scope, report: (message: string) => void): void {
