@@ -57,28 +57,41 @@ const HEADER = 8
 export class FrameDemuxer {
   private buffer: Buffer = Buffer.alloc(0)
   private readonly decoders = [new StringDecoder('utf8'), new StringDecoder('utf8'), new StringDecoder('utf8')]
+  /** The stream turned out not to be multiplexed (a TTY's): everything passes as stdout. */
+  private passthrough = false
 
   constructor(private readonly emit: (stream: 'stdout' | 'stderr', text: string) => void) {}
 
   push(chunk: Buffer): void {
+    if (this.passthrough) {
+      this.emitText(1, chunk)
+      return
+    }
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk])
-    while (this.buffer.length >= HEADER) {
-      const type = this.buffer[0]
-      const size = this.buffer.readUInt32BE(4)
-      if (type > 2) {
-        // Not multiplexed after all (a TTY stream): hand it over as stdout.
-        this.emit('stdout', this.decoders[1].write(this.buffer))
+    while (this.buffer.length > 0) {
+      // A frame starts with its stream (0-2); anything else is terminal bytes, from here on.
+      if (this.buffer[0] > 2) {
+        this.passthrough = true
+        this.emitText(1, this.buffer)
         this.buffer = Buffer.alloc(0)
         return
       }
+      if (this.buffer.length < HEADER)
+        return
+      const type = this.buffer[0]
+      const size = this.buffer.readUInt32BE(4)
       if (this.buffer.length < HEADER + size)
         return
       const payload = this.buffer.subarray(HEADER, HEADER + size)
       this.buffer = this.buffer.subarray(HEADER + size)
-      const text = this.decoders[type].write(payload)
-      if (text)
-        this.emit(type === 2 ? 'stderr' : 'stdout', text)
+      this.emitText(type, payload)
     }
+  }
+
+  private emitText(type: number, bytes: Buffer): void {
+    const text = this.decoders[type].write(bytes)
+    if (text)
+      this.emit(type === 2 ? 'stderr' : 'stdout', text)
   }
 
   end(): void {

@@ -29,6 +29,21 @@ describe('the multiplexed stream', () => {
     d.end()
     expect(got.join('')).toBe('日本')
   })
+
+  it('passes a stream that is not multiplexed after all (a TTY) through whole, however it is cut', () => {
+    const got: string[] = []
+    const d = new FrameDemuxer((s, t) => got.push(`${s}:${t}`))
+    d.push(Buffer.from('hello world\n'))
+    // A later chunk that happens to look like a frame header is still terminal bytes.
+    d.push(Buffer.from('\x01\x00\x00\x00\x00\x00\x00\x02ok'))
+    d.end()
+    expect(got.join('')).toBe('stdout:hello world\nstdout:\x01\x00\x00\x00\x00\x00\x00\x02ok')
+    const short: string[] = []
+    const e = new FrameDemuxer((_, t) => short.push(t))
+    e.push(Buffer.from('hi'))
+    e.end()
+    expect(short.join('')).toBe('hi')
+  })
 })
 
 describe('step output', () => {
