@@ -463,9 +463,13 @@ export function findDemo(deck: Deck, demoId: string): Demo {
 /** Demos that use `demoId`, directly or through another, the most dependent first. */
 export function dependentsOf(deck: Deck, demoId: string): string[] {
   const order: string[] = []
+  // Marked on the way in: a deck with a `uses` cycle (a problem, but it still loads) must not
+  // recurse for ever.
+  const seen = new Set<string>([demoId])
   const visit = (id: string) => {
     for (const demo of deck.demos) {
-      if (demo.uses.includes(id) && !order.includes(demo.id)) {
+      if (demo.uses.includes(id) && !seen.has(demo.id)) {
+        seen.add(demo.id)
         visit(demo.id)
         order.push(demo.id)
       }

@@ -51,6 +51,14 @@ describe('run manager', () => {
     expect(dependentsOf(deck, 'other')).toEqual([])
   })
 
+  it('finds dependents in a deck whose uses form a cycle (a problem, yet it loads)', () => {
+    const deck = parseDeck([
+      ['a', 'b'], ['b', 'a'], ['self', 'self'],
+    ].map(([id, uses]) => `<DockerDemo id="${id}" uses="${uses}">\n\n\`\`\`sh\ndocker ps\n\`\`\`\n\n</DockerDemo>\n`).join('\n'), 'cycle.md')
+    expect(dependentsOf(deck, 'a')).toEqual(['b'])
+    expect(dependentsOf(deck, 'self')).toEqual([])
+  })
+
   it('runs every step in order, echoing prompt and command as terminal output', async () => {
     const { runs, events } = await manager()
     const ended = await runs.run('hello').done
