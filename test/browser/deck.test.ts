@@ -124,8 +124,9 @@ describe('DockerDemo in the browser', () => {
     expect(await field.evaluate(el => el === document.activeElement)).toBe(true)
     await presenter.keyboard.type('echo typed-$((6*7))')
     await presenter.keyboard.press('Enter')
-    // Arrow keys go to the shell (history), not to Slidev's navigation.
-    await presenter.keyboard.press('ArrowRight')
+    // Arrow keys go to the shell, not to Slidev's navigation. ArrowLeft, because this is the
+    // deck's last slide: a leaked ArrowRight would not move it, a leaked ArrowLeft goes back.
+    await presenter.keyboard.press('ArrowLeft')
     await audience.locator(`${demo('tty')} .demo-run-text`, { hasText: 'typed-42' }).waitFor({ timeout: 30_000 })
     expect(presenter.url()).toMatch(/\/presenter\/3(\?|$)/)
     await presenter.keyboard.type('exit')
