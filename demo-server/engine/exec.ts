@@ -10,8 +10,7 @@ import type { CommandCall } from './call'
 import type { ExecCreateBody } from '../docker-cli/run-options'
 import { DemoError } from '../protocol'
 import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
-import { abortedBefore, followTerminalSize, noSuchContainer, sleep } from './call'
-import { daemonMessage } from './errors'
+import { abortedBefore, daemonError, followTerminalSize, noSuchContainer, sleep } from './call'
 import { debug } from './log'
 import { pumpStream } from './output'
 
@@ -32,9 +31,15 @@ export async function execCommand(call: CommandCall): Promise<number> {
   }
   const container = docker.getContainer(info.Id)
   if (plan.detach) {
-    const exec = await container.exec(plan.create)
-    await exec.start({ Detach: true, Tty: plan.tty })
-    return 0
+    try {
+      const exec = await container.exec(plan.create)
+      await exec.start({ Detach: true, Tty: plan.tty })
+      return 0
+    }
+    catch (error) {
+      // e.g. the command is not in the container: the daemon refuses the start.
+      return daemonError(call, error)
+    }
   }
   const presenter = plan.interactive && plan.tty && context.interactive
   if (plan.interactive && plan.tty && !context.interactive && isShellCommand(plan.create.Cmd))
@@ -113,8 +118,7 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
     exec = await container.exec({ ...create, Env: [...(create.Env ?? []), mark] })
   }
   catch (error) {
-    output.err(`Error response from daemon: ${daemonMessage(error)}\n`)
-    return 1
+    return daemonError(call, error)
   }
   const hijack = create.AttachStdin
   let stream: NodeJS.ReadWriteStream & { destroy: () => void }
@@ -122,8 +126,7 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
     stream = await exec.start(hijack ? { hijack: true, stdin: true, Tty: create.Tty } : { Detach: false, Tty: create.Tty }) as typeof stream
   }
   catch (error) {
-    output.err(`Error response from daemon: ${daemonMessage(error)}\n`)
-    return 1
+    return daemonError(call, error)
   }
   const done = pumpStream(stream, create.Tty, output)
   const removers: Array<() => void> = []

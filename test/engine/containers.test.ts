@@ -84,6 +84,22 @@ docker inspect no-such-object-${sfx}
     }
   })
 
+  it('exec -d of a missing command is the daemon\'s error, exit 1, as the CLI prints it', async () => {
+    const demo = new TestDemo(env.engine, `
+docker run -d --name exd-${sfx} alpine sleep infinity
+docker exec -d exd-${sfx} no-such-command
+`)
+    try {
+      await demo.run(1)
+      const result = await demo.run(2)
+      expect(result.exitCode).toBe(1)
+      expect(result.output).toMatch(/^Error response from daemon: .*executable file not found.*\n$/)
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
   it('logs shows stdout and stderr; a TTY run keeps its \\r\\n', async () => {
     const demo = new TestDemo(env.engine, `
 docker run -d --name lg-${sfx} alpine sh -c "echo one; echo two >&2"
