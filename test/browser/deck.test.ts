@@ -37,6 +37,14 @@ async function outputAfter(page: Page, id: string, outcome: string): Promise<str
   return page.locator(`${demo(id)} .demo-output`).innerText()
 }
 
+/** The presenter goes on to slide `n`; the audience window follows (Slidev's sync), so that
+ *  its demo subscribes too. */
+async function nextSlide(n: number): Promise<void> {
+  await presenter.keyboard.press('ArrowRight')
+  await presenter.waitForURL(new RegExp(`/presenter/${n}(\\?|$)`), { timeout: 15_000 })
+  await audience.waitForURL(new RegExp(`/${n}(\\?|$)`), { timeout: 15_000 })
+}
+
 beforeAll(async () => {
   await requireEngine()
   isolation = await isolate()
@@ -91,10 +99,7 @@ describe('DockerDemo in the browser', () => {
   })
 
   it('runs step by step on the next slide; an expected failure is reported as such', async () => {
-    await presenter.keyboard.press('ArrowRight')
-    await presenter.waitForURL(/\/presenter\/2(\?|$)/, { timeout: 15_000 })
-    // The audience window follows the presenter (Slidev's sync), and its demo subscribes.
-    await audience.waitForURL(/\/2(\?|$)/, { timeout: 15_000 })
+    await nextSlide(2)
     const next = presenter.locator(`${demo('fails')} [data-action="run-next"]`)
     await next.waitFor({ timeout: 30_000 })
     expect(await next.innerText()).toBe('▶ 1')
@@ -112,9 +117,7 @@ describe('DockerDemo in the browser', () => {
   })
 
   it('gives the presenter a terminal to type into; both windows see the session', async () => {
-    await presenter.keyboard.press('ArrowRight')
-    await presenter.waitForURL(/\/presenter\/3(\?|$)/, { timeout: 15_000 })
-    await audience.waitForURL(/\/3(\?|$)/, { timeout: 15_000 })
+    await nextSlide(3)
     const tty = presenter.locator(`${demo('tty')} [data-action="type-1"]`)
     await tty.waitFor({ timeout: 30_000 })
     await tty.click()
