@@ -28,6 +28,7 @@ export type SocketFactory = (url: string) => SocketLike
 export type TokenFetch = (url: string, init: { credentials: 'same-origin' }) => Promise<{ status: number, json: () => Promise<unknown> }>
 
 /**
+ * - idle: not started yet, or disposed
  * - connecting: no connection yet (first attempt, or retrying before the first success)
  * - open: connected
  * - unavailable: the last attempt failed; retrying with backoff
@@ -198,7 +199,6 @@ export class DemoClient {
       if (this.socket !== socket)
         return
       this.socket = undefined
-      this.state.connection = 'unavailable'
       this.scheduleRetry()
     }
   }
