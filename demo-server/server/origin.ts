@@ -12,6 +12,9 @@ import os from 'node:os'
 export interface OriginPolicy {
   /** `host:port` values (lowercase; IPv6 in brackets) this server may be reached as. */
   allowedHosts: () => Set<string>
+  /** The allowed hosts only a further name accounts for (a tunnel's public name): requests by
+   *  them arrive on loopback, from the tunnel, whoever opened the deck at its other end. */
+  tunnelHosts: () => Set<string>
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
@@ -23,42 +26,67 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
  *   tunnel): allowed as given and on the listening port.
  */
 export function createOriginPolicy(address: () => AddressInfo | string | null, extraHosts: string[] = []): OriginPolicy {
+  const listening = (): AddressInfo | undefined => {
+    const info = address()
+    return info === null || typeof info === 'string' ? undefined : info // a pipe: no browser reaches it
+  }
+  const extrasOn = (port: number): Set<string> => {
+    const hosts = new Set<string>()
+    for (const extra of extraHosts) {
+      // As given (a tunnel's name, reached on its own default port) and on our port.
+      hosts.add(extra.toLowerCase())
+      if (!/:\d+$/.test(extra) || /^\[[^\]]*\]$/.test(extra))
+        hosts.add(`${hostLiteral(extra.toLowerCase())}:${port}`)
+    }
+    return hosts
+  }
   return {
     allowedHosts: () => {
-      const info = address()
-      const hosts = new Set<string>()
-      if (info === null || typeof info === 'string')
-        return hosts // a pipe: no browser reaches it
-      const port = info.port
-      const names = new Set<string>()
-      if (isWildcard(info.address)) {
-        LOOPBACK_NAMES.forEach(name => names.add(name))
-        names.add(os.hostname().toLowerCase())
-        for (const list of Object.values(os.networkInterfaces())) {
-          for (const entry of list ?? [])
-            names.add(hostLiteral(entry.address))
-        }
-      }
-      else if (isLoopback(info.address)) {
-        LOOPBACK_NAMES.forEach(name => names.add(name))
-      }
-      else {
-        names.add(hostLiteral(info.address))
-      }
-      for (const name of names) {
-        hosts.add(`${name}:${port}`)
-        if (port === 80)
-          hosts.add(name) // browsers leave the default port out of Host
-      }
-      for (const extra of extraHosts) {
-        // As given (a tunnel's name, reached on its own default port) and on our port.
-        hosts.add(extra.toLowerCase())
-        if (!/:\d+$/.test(extra) || /^\[[^\]]*\]$/.test(extra))
-          hosts.add(`${hostLiteral(extra.toLowerCase())}:${port}`)
-      }
-      return hosts
+      const info = listening()
+      return info ? new Set([...ownHosts(info), ...extrasOn(info.port)]) : new Set()
+    },
+    tunnelHosts: () => {
+      const info = listening()
+      if (!info)
+        return new Set()
+      const own = ownHosts(info)
+      // A loopback name (a local port forward) still means a browser on this machine.
+      return new Set([...extrasOn(info.port)].filter(host => !own.has(host) && !isLoopbackName(host)))
     },
   }
+}
+
+/** The `host:port` names the listening address itself answers to. */
+function ownHosts(info: AddressInfo): Set<string> {
+  const hosts = new Set<string>()
+  const port = info.port
+  const names = new Set<string>()
+  if (isWildcard(info.address)) {
+    LOOPBACK_NAMES.forEach(name => names.add(name))
+    names.add(os.hostname().toLowerCase())
+    for (const list of Object.values(os.networkInterfaces())) {
+      for (const entry of list ?? [])
+        names.add(hostLiteral(entry.address))
+    }
+  }
+  else if (isLoopback(info.address)) {
+    LOOPBACK_NAMES.forEach(name => names.add(name))
+  }
+  else {
+    names.add(hostLiteral(info.address))
+  }
+  for (const name of names) {
+    hosts.add(`${name}:${port}`)
+    if (port === 80)
+      hosts.add(name) // browsers leave the default port out of Host
+  }
+  return hosts
+}
+
+/** `localhost:8080`, `127.0.0.2`, `[::1]:3030`: a host whose name is a loopback one. */
+function isLoopbackName(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')
+  return name === 'localhost' || isLoopback(name)
 }
 
 /** The `Host` header (trimmed, lowercase; browsers leave the default port out) when it is a
@@ -92,6 +120,8 @@ export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy): 
   const host = allowedHost(req, policy)
   if (!host)
     return foreignHost(req)
+  if (policy.tunnelHosts().has(host))
+    return `the deck was reached as "${host}", a further host name (a tunnel): who opens it there may only watch; the presenter opens it on this machine, by localhost`
   const site = req.headers['sec-fetch-site']
   if (site !== undefined && site !== 'same-origin')
     return `the request is "${site}", not same-origin`

@@ -30,6 +30,15 @@ describe('origin policy', () => {
     expect(refuseUpgrade(req({ host: 'deck.example.net', origin: 'http://deck.example.net:8443' }), tunnel)).toBeDefined()
   })
 
+  it('gives no token through a tunnel: it arrives on loopback from whoever opened the deck there', () => {
+    const tunnel = createOriginPolicy(() => ({ address: '127.0.0.1', family: 'IPv4', port: 3030 }), ['deck.example.net', 'localhost:8080'])
+    for (const host of ['deck.example.net', 'deck.example.net:3030'])
+      expect(refuseTokenRequest(req({ host, 'sec-fetch-site': 'same-origin' }), tunnel)).toContain('a tunnel')
+    // A local port forward, and the server's own names, are still this machine.
+    for (const host of ['localhost:8080', 'localhost:3030'])
+      expect(refuseTokenRequest(req({ host, 'sec-fetch-site': 'same-origin' }), tunnel)).toBeUndefined()
+  })
+
   it('when listening on every interface, accepts their addresses', () => {
     const everywhere = createOriginPolicy(() => ({ address: '0.0.0.0', family: 'IPv4', port: 3030 }))
     expect(everywhere.allowedHosts().has('127.0.0.1:3030')).toBe(true)
