@@ -12,7 +12,7 @@ import { DemoError } from '../protocol'
 import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
 import { abortedBefore, daemonError, followTerminalSize, noSuchContainer, sleep } from './call'
 import { debug } from './log'
-import { pumpStream } from './output'
+import { pumpStream, readText } from './output'
 
 /** The environment variable that marks an exec's process tree. */
 export const EXEC_MARK_VARIABLE = 'DOCKER_DEMO_EXEC'
@@ -98,10 +98,7 @@ async function promptWorkdir(container: Docker.Container, info: Docker.Container
   if (user && user !== 'root' && user !== '0') {
     const exec = await container.exec({ Cmd: ['sh', '-c', 'cd ~ && pwd'], AttachStdout: true, AttachStderr: false, Tty: true })
     const stream = await exec.start({ Tty: true }) as NodeJS.ReadableStream
-    let text = ''
-    stream.on('data', (chunk: Buffer) => { text += chunk.toString('utf8') })
-    await new Promise(resolve => stream.on('end', resolve))
-    home = text.trim() || '/'
+    home = (await readText(stream)).trim() || '/'
   }
   return home + where.slice(1)
 }
@@ -180,8 +177,7 @@ export async function killMarked(container: Docker.Container, mark: string): Pro
   try {
     const exec = await container.exec({ Cmd: ['sh', '-c', script, 'docker-demo-kill', mark], AttachStdout: true, AttachStderr: true, Tty: false })
     const stream = await exec.start({ Detach: false, Tty: false }) as NodeJS.ReadableStream
-    stream.resume()
-    await new Promise(resolve => stream.on('end', resolve))
+    await readText(stream)
   }
   catch {
     // The container stopped meanwhile: nothing is left to kill.
