@@ -25,6 +25,8 @@ export class DeckSource {
   #timer?: NodeJS.Timeout
   readonly #listeners = new Set<(deck: Deck) => void>()
   readonly #log: (line: string) => void
+  /** The last reload; the next one waits for it. */
+  #reloading: Promise<boolean> = Promise.resolve(false)
 
   private constructor(file: string, displayName: string, text: string, log: (line: string) => void) {
     this.file = file
@@ -59,8 +61,14 @@ export class DeckSource {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Reads the file now; resolves true when the deck changed. */
-  async reload(): Promise<boolean> {
+  /** Reads the file now; resolves true when the deck changed. One read at a time, in order: an
+   *  older read that happens to finish last must not put back the text it saw. */
+  reload(): Promise<boolean> {
+    this.#reloading = this.#reloading.then(() => this.#read())
+    return this.#reloading
+  }
+
+  async #read(): Promise<boolean> {
     let text: string
     try {
       text = await readFile(this.file, 'utf8')
