@@ -228,7 +228,7 @@ export class DemoClient {
 }
 
 /** A frame from the server, or undefined for anything that is not a typed message. */
-export function parseServerMessage(data: unknown): ServerMessage | undefined {
+function parseServerMessage(data: unknown): ServerMessage | undefined {
   if (typeof data !== 'string')
     return undefined
   try {

@@ -162,7 +162,7 @@ export function stepStates(view: DemoView | undefined, summary: DemoSummary | un
   return states
 }
 
-export const OUTCOME_LABELS: Record<RunOutcome, string> = {
+const OUTCOME_LABELS: Record<RunOutcome, string> = {
   'ok': 'ok',
   'failed': 'failed',
   'expected-failure': 'expected failure',
