@@ -53,6 +53,16 @@ const HANDLERS: Record<string, CommandHandler> = {
   'kill': containers.kill,
 }
 
+/**
+ * A command line we cannot run (refused by the tokenizer, the argv parser or a handler's own
+ * reading of its flags) is UNSUPPORTED_COMMAND wherever it was found, naming the step.
+ */
+function unsupportedCommand(step: Step, error: unknown): unknown {
+  if (error instanceof TokenizeError || error instanceof CommandLineError)
+    return new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
+  return error
+}
+
 export function supportedCommands(): string[] {
   return Object.keys(HANDLERS)
 }
@@ -93,7 +103,7 @@ export class DockerEngine implements DemoEngine {
     }
     catch (error) {
       debug(`${step.id} failed: ${error instanceof Error ? error.message : String(error)}`)
-      throw this.connection.translate(error)
+      throw this.connection.translate(unsupportedCommand(step, error))
     }
     debug(`${step.id} exited ${exitCode}${context.signal.aborted ? ' (aborted)' : ''}`)
     if (step.capture === undefined)
@@ -104,31 +114,20 @@ export class DockerEngine implements DemoEngine {
   }
 
   private parse(step: Step, context: StepRunContext): CommandCall['parsed'] {
-    try {
-      const argv = tokenize(step.command, {
-        variable: name => context.session.variables.get(name),
-        pwd: () => context.workdir,
-      })
-      if (argv[0] !== 'docker')
-        throw new CommandLineError(`a docker step starts with "docker", got "${argv[0] ?? ''}"`)
-      return parseDockerArgv(argv.slice(1))
-    }
-    catch (error) {
-      if (error instanceof TokenizeError || error instanceof CommandLineError)
-        throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
-      throw error
-    }
+    const argv = tokenize(step.command, {
+      variable: name => context.session.variables.get(name),
+      pwd: () => context.workdir,
+    })
+    if (argv[0] !== 'docker')
+      throw new CommandLineError(`a docker step starts with "docker", got "${argv[0] ?? ''}"`)
+    return parseDockerArgv(argv.slice(1))
   }
 
   private dockerStep(call: CommandCall): Promise<number> {
     const handler = HANDLERS[call.parsed.name]
     if (!handler)
       throw new DemoError('UNSUPPORTED_COMMAND', `"docker ${call.parsed.name}" is in the command table but the engine has no handler for it.`)
-    return handler(call).catch((error: unknown) => {
-      if (error instanceof CommandLineError)
-        throw new DemoError('UNSUPPORTED_COMMAND', `Step ${call.step.index}: ${error.message}`)
-      throw error
-    })
+    return handler(call)
   }
 
   /** Containers (forced, with their anonymous volumes), then networks, then volumes. */

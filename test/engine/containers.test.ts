@@ -1,6 +1,7 @@
 /** Containers end to end, and our output next to the docker CLI's for the same objects. */
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { DemoError } from '../../demo-server/protocol'
 import { docker, engineForThisFile, TestDemo } from './harness'
 
 const env = engineForThisFile()
@@ -94,6 +95,23 @@ docker exec -d exd-${sfx} no-such-command
       const result = await demo.run(2)
       expect(result.exitCode).toBe(1)
       expect(result.output).toMatch(/^Error response from daemon: .*executable file not found.*\n$/)
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
+  it('a command line the engine cannot run is UNSUPPORTED_COMMAND naming the step, wherever it is found', async () => {
+    const demo = new TestDemo(env.engine, `
+docker inspect --format '{{range .Mounts}}x{{end}}' alpine
+docker run --network a-${sfx} --network b-${sfx} alpine true
+`)
+    try {
+      for (const step of [1, 2]) {
+        const error = await demo.run(step).then(() => undefined, (e: unknown) => e)
+        expect(error).toBeInstanceOf(DemoError)
+        expect(error).toMatchObject({ code: 'UNSUPPORTED_COMMAND', message: expect.stringMatching(new RegExp(`^Step ${step} \\(inline\\.md:\\d+\\): `)) })
+      }
     }
     finally {
       await demo.cleanup()

@@ -10,8 +10,7 @@ import { formatInspectJson } from '../../docker-cli/format/json'
 import { formatInfo, formatNetworkLs, formatVolumeLs } from '../../docker-cli/format/objects'
 import { executeTemplate, parseTemplate } from '../../docker-cli/format/template'
 import { humanSize } from '../../docker-cli/format/units'
-import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
-import { DemoError } from '../../protocol'
+import { CommandLineError, hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
 import { daemonError, noSuchContainer } from '../call'
 import { undefinedIfNotFound } from '../errors'
 import { scopeFilters } from '../scope'
@@ -183,7 +182,8 @@ export function inspect(kinds: Kind[]): (call: CommandCall) => Promise<number> {
         template = parseTemplate(format)
       }
       catch (error) {
-        throw new DemoError('UNSUPPORTED_COMMAND', (error as Error).message)
+        // A template we cannot run is a command line we cannot run (UNSUPPORTED_COMMAND).
+        throw new CommandLineError((error as Error).message)
       }
     }
     const found: unknown[] = []
