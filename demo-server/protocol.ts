@@ -319,6 +319,21 @@ export function parseClientMessage(frame: string): ClientMessage {
   return record as unknown as ClientMessage
 }
 
+/** Code points per `input` part: within MAX_INPUT_CHARS (two units per astral character), and
+ *  within MAX_MESSAGE_BYTES, envelope included, even when every one is JSON-escaped as \u00XX
+ *  (six bytes). */
+const INPUT_PART_CODE_POINTS = Math.min(MAX_INPUT_CHARS / 2, MAX_MESSAGE_BYTES / 8)
+
+/** Terminal input as `input` messages the server takes: a paste or a pipe may arrive as one
+ *  chunk larger than one message may carry. Never splits a character. */
+export function splitInput(data: string): string[] {
+  const codePoints = Array.from(data)
+  const parts: string[] = []
+  for (let i = 0; i < codePoints.length; i += INPUT_PART_CODE_POINTS)
+    parts.push(codePoints.slice(i, i + INPUT_PART_CODE_POINTS).join(''))
+  return parts
+}
+
 export function isControlRequest(message: ClientMessage): message is ControlRequest {
   return (CONTROL_TYPES as readonly string[]).includes(message.type)
 }

@@ -14,7 +14,7 @@
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
-import { MAX_INPUT_CHARS, MAX_MESSAGE_BYTES } from '../protocol'
+import { splitInput } from '../protocol'
 import { NodeDemoClient, fetchToken } from '../server/client'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
 import type { StandaloneServer } from '../server/standalone'
@@ -227,21 +227,6 @@ function terminalSize(): { cols?: number, rows?: number } {
 
 const CTRL_CLOSE_BRACKET = '\u001D'
 
-/** Code points per `input` message: within MAX_INPUT_CHARS (two units per astral character),
- *  and within MAX_MESSAGE_BYTES, envelope included, even when every one is JSON-escaped as
- *  \u00XX (six bytes). */
-const INPUT_CHUNK_CODE_POINTS = Math.min(MAX_INPUT_CHARS / 2, MAX_MESSAGE_BYTES / 8)
-
-/** A paste or a pipe may arrive as one large chunk: sent in parts the server takes, never
- *  splitting a character. */
-function inputParts(data: string): string[] {
-  const codePoints = Array.from(data)
-  const parts: string[] = []
-  for (let i = 0; i < codePoints.length; i += INPUT_CHUNK_CODE_POINTS)
-    parts.push(codePoints.slice(i, i + INPUT_CHUNK_CODE_POINTS).join(''))
-  return parts
-}
-
 /** Keystrokes (raw, so Ctrl-C reaches the container) and size changes go to the interactive
  *  run that is open; Ctrl-] cancels. Returns the detacher. */
 function attachTerminal(client: NodeDemoClient, cancel: () => void): () => void {
@@ -252,7 +237,7 @@ function attachTerminal(client: NodeDemoClient, cancel: () => void): () => void 
     if (message.type === 'run-started') {
       runId = message.interactive ? message.runId : undefined
       if (runId !== undefined) {
-        for (const data of pending.splice(0).flatMap(inputParts))
+        for (const data of pending.splice(0).flatMap(splitInput))
           client.control({ type: 'input', runId, data })
       }
     }
@@ -270,7 +255,7 @@ function attachTerminal(client: NodeDemoClient, cancel: () => void): () => void 
       pending.push(data)
       return
     }
-    for (const part of inputParts(data))
+    for (const part of splitInput(data))
       client.control({ type: 'input', runId, data: part })
   }
   const onResize = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DemoError, isControlRequest, parseClientMessage, toErrorPayload } from '../../../demo-server/protocol'
+import { DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, splitInput, toErrorPayload } from '../../../demo-server/protocol'
 
 function refusal(frame: string): { code: string, message: string } {
   try {
@@ -48,6 +48,23 @@ describe('parseClientMessage', () => {
 
   it('never lets a command line through: a run names a demo, not a command', () => {
     expect(refusal('{"type":"run","token":"t","demoId":"d","command":"id"}').message).toContain('unknown field "command"')
+  })
+})
+
+describe('splitInput', () => {
+  it('cuts a large paste into input messages the server takes, whole characters each', () => {
+    for (const paste of ['\u0001'.repeat(40_000), '😀'.repeat(20_000), 'ls\r'.repeat(10_000)]) {
+      const parts = splitInput(paste)
+      expect(parts.length).toBeGreaterThan(1)
+      expect(parts.join('')).toBe(paste)
+      for (const data of parts) {
+        const frame = JSON.stringify({ type: 'input', token: 't'.repeat(256), runId: 'r'.repeat(256), data })
+        expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES)
+        expect(parseClientMessage(frame).type).toBe('input')
+        expect(data).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/) // no half of a surrogate pair
+      }
+    }
+    expect(splitInput('ls\r')).toEqual(['ls\r'])
   })
 })
 
