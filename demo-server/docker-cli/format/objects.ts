@@ -3,7 +3,7 @@
  * output. Pure: Engine API entries in, text out.
  */
 import { formatTable } from './table'
-import { goFormatG, naturalCompare, truncateId } from './units'
+import { bytesSize, naturalCompare, truncateId } from './units'
 
 export function formatVolumeLs(volumes: Array<{ Name: string, Driver: string }>): string {
   const sorted = [...volumes].sort((a, b) => naturalCompare(a.Name, b.Name))
@@ -13,18 +13,6 @@ export function formatVolumeLs(volumes: Array<{ Name: string, Driver: string }>)
 export function formatNetworkLs(networks: Array<{ Id: string, Name: string, Driver: string, Scope: string }>): string {
   const sorted = [...networks].sort((a, b) => naturalCompare(a.Name, b.Name))
   return formatTable([['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], ...sorted.map(n => [truncateId(n.Id), n.Name, n.Driver, n.Scope])])
-}
-
-/** go-units BytesSize: units of 1024, 4 significant digits ("23.54GiB"). */
-export function bytesSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
-  let size = bytes
-  let i = 0
-  while (size >= 1024 && i < units.length - 1) {
-    size /= 1024
-    i += 1
-  }
-  return `${goFormatG(size, 4)}${units[i]}`
 }
 
 /** The parts of GET /info that `docker info` prints. */

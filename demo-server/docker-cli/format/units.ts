@@ -4,6 +4,7 @@
  */
 
 const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB']
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
 
 /** Go's `fmt.Sprintf("%.*g", precision, x)`: %e or %f by the exponent, trailing zeros dropped. */
 export function goFormatG(x: number, precision: number): string {
@@ -17,15 +18,25 @@ export function goFormatG(x: number, precision: number): string {
   return strip(x.toFixed(Math.max(0, precision - 1 - exp)))
 }
 
-/** go-units `HumanSizeWithPrecision`: units of 1000, e.g. "7MB", "1.42MB", "0B". */
-export function humanSize(bytes: number, precision = 3): string {
+/** go-units `CustomSize`: the largest unit that keeps the number at or above 1. */
+function customSize(bytes: number, base: number, units: string[], precision: number): string {
   let size = bytes
   let i = 0
-  while (size >= 1000 && i < DECIMAL_UNITS.length - 1) {
-    size /= 1000
+  while (size >= base && i < units.length - 1) {
+    size /= base
     i += 1
   }
-  return `${goFormatG(size, precision)}${DECIMAL_UNITS[i]}`
+  return `${goFormatG(size, precision)}${units[i]}`
+}
+
+/** go-units `HumanSizeWithPrecision`: units of 1000, e.g. "7MB", "1.42MB", "0B". */
+export function humanSize(bytes: number, precision = 3): string {
+  return customSize(bytes, 1000, DECIMAL_UNITS, precision)
+}
+
+/** go-units `BytesSize`: units of 1024, 4 significant digits ("23.54GiB"). */
+export function bytesSize(bytes: number): string {
+  return customSize(bytes, 1024, BINARY_UNITS, 4)
 }
 
 /** go-units `HumanSize` (precision 4), used by progress bars. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatInspectJson, goJson } from '../../../demo-server/docker-cli/format/json'
-import { bytesSize, formatInfo, formatNetworkLs, formatVolumeLs } from '../../../demo-server/docker-cli/format/objects'
+import { formatInfo, formatNetworkLs, formatVolumeLs } from '../../../demo-server/docker-cli/format/objects'
+import { bytesSize } from '../../../demo-server/docker-cli/format/units'
 import { TemplateError, executeTemplate, goPrint, parseTemplate } from '../../../demo-server/docker-cli/format/template'
 
 describe('docker volume ls / network ls', () => {
