@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
-import type { ContainerCreateBody, MountOptions, RunPlan } from '../docker-cli/run-options'
+import type { ContainerCreateBody, MountOptions, NamedVolume, RunPlan } from '../docker-cli/run-options'
 import { anonymousContainerRef } from '../deck/steps'
 import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
 import { abortedBefore, ensureImage, followTerminalSize, noSuchContainer, registerWait, sleep } from './call'
@@ -26,10 +26,10 @@ export async function runContainer(call: CommandCall): Promise<number> {
     await scope.checkContainerName(docker, plan.name)
   for (const ref of plan.referencedContainers)
     await scope.ownedContainer(docker, ref, 'share its volumes or network with a new container')
-  const freeVolumes: string[] = []
+  const freeVolumes: NamedVolume[] = []
   for (const volume of plan.namedVolumes) {
     if (await scope.checkVolumeName(docker, volume.name) === 'free')
-      freeVolumes.push(volume.name)
+      freeVolumes.push(volume)
   }
   await ensureImage(call, plan.image, 'run')
   const image = await docker.getImage(plan.image).inspect()
@@ -42,7 +42,7 @@ export async function runContainer(call: CommandCall): Promise<number> {
     return 125
   }
 
-  for (const volume of plan.namedVolumes.filter(v => freeVolumes.includes(v.name))) {
+  for (const volume of freeVolumes) {
     // Docker would create these itself, unlabelled; we create them first, labelled.
     try {
       await docker.createVolume({ Name: volume.name, Labels: scope.labels, ...(Object.keys(volume.driverOptions).length > 0 ? { DriverOpts: volume.driverOptions } : {}) })
