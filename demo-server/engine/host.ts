@@ -50,6 +50,8 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
   const removers: Array<() => void> = []
   try {
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as NodeJS.ReadWriteStream & { destroy: () => void }
+    // Also when the start fails: never leave the attach socket open.
+    removers.push(() => stream.destroy())
     const done = pumpStream(stream, true, output)
     const { exited } = await registerWait(docker, container.id)
     removers.push(io.onInput(data => stream.write(data)))
