@@ -10,7 +10,7 @@ import type { InjectionKey } from 'vue'
 import type { ClientMessage, ServerMessage } from '../demo-server/protocol'
 import type { ClientState } from './demo-state'
 import { inject, reactive } from 'vue'
-import { PROTOCOL_PATH, TOKEN_PATH } from '../demo-server/protocol'
+import { PROTOCOL_PATH, splitInput, TOKEN_PATH } from '../demo-server/protocol'
 import { applyServerMessage, createClientState, demoView, pushError } from './demo-state'
 
 /** The part of the browser's WebSocket that the client uses. */
@@ -113,8 +113,9 @@ export class DemoClient {
   }
 
   /** Keystrokes for an interactive run of `demoId`. */
+  /** A large paste goes as several messages: one would exceed the server's size limit. */
   input(demoId: string, runId: string, data: string): boolean {
-    return this.control(demoId, token => ({ type: 'input', token, runId, data }))
+    return splitInput(data).every(part => this.control(demoId, token => ({ type: 'input', token, runId, data: part })))
   }
 
   cancel(demoId: string): boolean {

@@ -52,6 +52,20 @@ describe('demo client', () => {
     server.client.dispose()
   })
 
+  it('sends a large paste as several input messages that each fit the server\'s limit', async () => {
+    const server = fakeServer('secret')
+    server.client.subscribe('hello')
+    server.socket.accept()
+    await vi.runAllTimersAsync()
+    const paste = 'あ'.repeat(40_000)
+    expect(server.client.input('hello', 'run-1', paste)).toBe(true)
+    const inputs = server.socket.sent.filter(m => m.type === 'input') as Array<{ data: string }>
+    expect(inputs.length).toBeGreaterThan(1)
+    expect(inputs.every(m => m.data.length <= 16 * 1024)).toBe(true)
+    expect(inputs.map(m => m.data).join('')).toBe(paste)
+    server.client.dispose()
+  })
+
   it('is a viewer when the token is refused (403) or the endpoint is not there', async () => {
     for (const answer of [403, 'down'] as const) {
       const server = fakeServer(answer)
