@@ -24,6 +24,9 @@ export interface CommandCall {
   parsed: ParsedCommand
 }
 
+/** The byte a terminal sends for Ctrl-C: through a TTY it is SIGINT for the foreground process. */
+export const CTRL_C = '\x03'
+
 /** A handler returns the exit code the docker CLI would. */
 export type CommandHandler = (call: CommandCall) => Promise<number>
 

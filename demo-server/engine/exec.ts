@@ -10,13 +10,12 @@ import type { CommandCall } from './call'
 import type { ExecCreateBody } from '../docker-cli/run-options'
 import { DemoError } from '../protocol'
 import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
-import { abortedBefore, daemonError, followTerminalSize, noSuchContainer, sleep } from './call'
+import { CTRL_C, abortedBefore, daemonError, followTerminalSize, noSuchContainer, sleep } from './call'
 import { debug } from './log'
 import { pumpStream, readText } from './output'
 
 /** The environment variable that marks an exec's process tree. */
 export const EXEC_MARK_VARIABLE = 'DOCKER_DEMO_EXEC'
-const CTRL_C = '\x03'
 
 /** `docker exec [-i] [-t] [-d] [-e] [-w] CONTAINER COMMAND...` */
 export async function execCommand(call: CommandCall): Promise<number> {

@@ -5,13 +5,12 @@
  */
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
-import { abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
+import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
 import { pumpStream } from './output'
 import { helperLabels } from './scope'
 
 /** A stand-in with busybox's nsenter, pidof and sh. */
 export const HELPER_IMAGE = 'alpine:latest'
-const CTRL_C = '\x03'
 
 /**
  * The helper's script: find dockerd (the host's init on Docker Desktop, where dockerd lives in
