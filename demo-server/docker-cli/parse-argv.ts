@@ -57,6 +57,21 @@ export function parseDockerArgv(argv: string[]): ParsedCommand {
     flags.set(key, [...(flags.get(key) ?? []), value])
   }
 
+  /**
+   * Adds the value of the flag at argv[at]: attached (`--name=x`, `-p8000:80`) or else the next
+   * argument. Returns how many arguments beyond the flag's own it took (0 or 1).
+   */
+  const addValue = (f: FlagSpec, written: string, attached: string | undefined, at: number): number => {
+    if (attached !== undefined) {
+      add(f, attached)
+      return 0
+    }
+    if (at + 1 >= argv.length)
+      throw new CommandLineError(`flag "${written}" of "docker ${name}" needs a value`)
+    add(f, argv[at + 1])
+    return 1
+  }
+
   let i = consumed
   while (i < argv.length) {
     const arg = argv[i]
@@ -75,15 +90,7 @@ export function parseDockerArgv(argv: string[]): ParsedCommand {
       if (!f)
         throw new CommandLineError(`unknown flag "${flagName}" for "docker ${name}"`)
       if (f.takesValue) {
-        if (eq !== -1) {
-          add(f, arg.slice(eq + 1))
-        }
-        else {
-          if (i + 1 >= argv.length)
-            throw new CommandLineError(`flag "${flagName}" of "docker ${name}" needs a value`)
-          add(f, argv[i + 1])
-          i += 1
-        }
+        i += addValue(f, flagName, eq === -1 ? undefined : arg.slice(eq + 1), i)
       }
       else {
         if (eq !== -1)
@@ -101,16 +108,7 @@ export function parseDockerArgv(argv: string[]): ParsedCommand {
         if (!f)
           throw new CommandLineError(`unknown flag "${short}" for "docker ${name}"`)
         if (f.takesValue) {
-          const attached = arg.slice(j + 1)
-          if (attached) {
-            add(f, attached)
-          }
-          else {
-            if (i + 1 >= argv.length)
-              throw new CommandLineError(`flag "${short}" of "docker ${name}" needs a value`)
-            add(f, argv[i + 1])
-            i += 1
-          }
+          i += addValue(f, short, arg.slice(j + 1) || undefined, i)
           break
         }
         add(f, 'true')

@@ -26,6 +26,14 @@ describe('parseDockerArgv', () => {
     expect(command.flags.get('--network')).toEqual(['host'])
   })
 
+  it('takes a short flag\'s value attached or from the next argument, at the end of a cluster', () => {
+    const command = parse('run -p8000:80 -dp 9000:90 --name= alpine')
+    expect(command.flags.get('--publish')).toEqual(['8000:80', '9000:90'])
+    expect(command.flags.get('--detach')).toEqual(['true'])
+    expect(command.flags.get('--name')).toEqual([''])
+    expect(command.operands).toEqual(['alpine'])
+  })
+
   it('resolves two-word commands and their aliases', () => {
     expect(parse('container ls -a -s').name).toBe('ps')
     expect(parse('container attach co1').name).toBe('attach')
@@ -39,6 +47,7 @@ describe('parseDockerArgv', () => {
     ['run --frobnicate alpine', 'unknown flag "--frobnicate" for "docker run"'],
     ['run -z alpine', 'unknown flag "-z" for "docker run"'],
     ['run --name', 'flag "--name" of "docker run" needs a value'],
+    ['run -dp', 'flag "-p" of "docker run" needs a value'],
     ['run --rm=yes alpine', 'takes no value'],
     ['run', '"docker run" needs an argument'],
     ['exec co1', '"docker exec" needs 2 arguments'],
