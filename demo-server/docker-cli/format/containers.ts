@@ -3,7 +3,7 @@
  * Input is the Engine API's container list entry; `now` is passed in so tests are exact. Pure.
  */
 import { formatTable } from './table'
-import { ellipsis, humanDuration, humanSize, timeAgo, truncateId } from './units'
+import { ellipsis, humanSize, timeAgo, truncateId } from './units'
 
 /** The fields of GET /containers/json that the table shows. */
 export interface ContainerSummary {
@@ -74,35 +74,6 @@ export function sizeColumn(sizeRw: number, sizeRootFs: number): string {
 /** strconv.Quote for printable text: quotes, backslashes and control characters escaped. */
 export function goQuote(text: string): string {
   return `"${text.replace(/[\\"]/g, m => `\\${m}`).replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r')}"`
-}
-
-/** The daemon's State.String(): "Up 5 minutes", "Exited (0) 2 seconds ago", "Created". */
-export function containerStatus(state: {
-  Running: boolean
-  Paused?: boolean
-  Restarting?: boolean
-  Dead?: boolean
-  ExitCode: number
-  StartedAt: string
-  FinishedAt: string
-}, nowMs: number): string {
-  const started = Date.parse(state.StartedAt)
-  const finished = Date.parse(state.FinishedAt)
-  const zero = (t: number) => Number.isNaN(t) || t <= 0
-  if (state.Running) {
-    if (state.Paused)
-      return `Up ${humanDuration(nowMs - started)} (Paused)`
-    if (state.Restarting)
-      return `Restarting (${state.ExitCode}) ${timeAgo(finished, nowMs)}`
-    return `Up ${humanDuration(nowMs - started)}`
-  }
-  if (state.Dead)
-    return 'Dead'
-  if (zero(started))
-    return 'Created'
-  if (zero(finished))
-    return ''
-  return `Exited (${state.ExitCode}) ${timeAgo(finished, nowMs)}`
 }
 
 /** formatter.DisplayablePorts: "0.0.0.0:8000->8000/tcp, :::8000->8000/tcp", ranges grouped. */

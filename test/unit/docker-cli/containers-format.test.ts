@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { containerStatus, displayablePorts, formatDiff, formatPs, sizeColumn } from '../../../demo-server/docker-cli/format/containers'
+import { displayablePorts, formatDiff, formatPs, sizeColumn } from '../../../demo-server/docker-cli/format/containers'
 
 const NOW = Date.parse('2026-11-28T12:00:00Z')
 const ID = '34c2ac212f2d8f4821f1cd5178ba94af831464838ea2e1d0f33293a35a0aab32'
@@ -67,16 +67,6 @@ describe('ports, as formatter.DisplayablePorts', () => {
 
   it('shows exposed-only ports without an address', () => {
     expect(displayablePorts([{ PrivatePort: 80, Type: 'tcp' }, { PrivatePort: 443, Type: 'tcp' }])).toBe('80/tcp, 443/tcp')
-  })
-})
-
-describe('container status, as the daemon words it', () => {
-  const base = { Running: false, ExitCode: 0, StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z' }
-  it('Created, Up, Exited', () => {
-    expect(containerStatus(base, NOW)).toBe('Created')
-    expect(containerStatus({ ...base, Running: true, StartedAt: new Date(NOW - 300_000).toISOString() }, NOW)).toBe('Up 5 minutes')
-    expect(containerStatus({ ...base, StartedAt: new Date(NOW - 9_000).toISOString(), FinishedAt: new Date(NOW - 2_000).toISOString() }, NOW)).toBe('Exited (0) 2 seconds ago')
-    expect(containerStatus({ ...base, ExitCode: 137, StartedAt: new Date(NOW - 9_000).toISOString(), FinishedAt: new Date(NOW - 400).toISOString() }, NOW)).toBe('Exited (137) Less than a second ago')
   })
 })
 
