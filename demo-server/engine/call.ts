@@ -24,9 +24,6 @@ export interface CommandCall {
   parsed: ParsedCommand
 }
 
-/** The byte a terminal sends for Ctrl-C: through a TTY it is SIGINT for the foreground process. */
-export const CTRL_C = '\x03'
-
 /** A handler returns the exit code the docker CLI would. */
 export type CommandHandler = (call: CommandCall) => Promise<number>
 
@@ -69,6 +66,9 @@ export async function followTerminalSize(call: Pick<CommandCall, 'context' | 'io
   await resize(call.context.cols, call.context.rows)
   return removeListener
 }
+
+/** The byte a terminal sends for Ctrl-C: through a TTY it is SIGINT for the foreground process. */
+export const CTRL_C = '\x03'
 
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
