@@ -149,14 +149,19 @@ export function planRun(parsed: ParsedCommand, context: PlanContext): RunPlan {
     referencedContainers.push(network.slice('container:'.length))
 
   const name = lastFlagValue(parsed, '--name')
+  // -w is the container's working directory, not context.workdir (the host's $(pwd)).
+  const workingDir = lastFlagValue(parsed, '--workdir')
+  const hostname = lastFlagValue(parsed, '--hostname')
+  const capAdd = flagValues(parsed, '--cap-add')
+  const securityOpt = flagValues(parsed, '--security-opt')
   const create: ContainerCreateBody = {
     ...(name !== undefined ? { name } : {}),
     Image: image,
     ...(command.length > 0 ? { Cmd: command } : {}),
     ...(entrypoint ? { Entrypoint: entrypoint } : {}),
     ...(env.length > 0 ? { Env: env } : {}),
-    ...(lastFlagValue(parsed, '--workdir') !== undefined ? { WorkingDir: lastFlagValue(parsed, '--workdir') } : {}),
-    ...(lastFlagValue(parsed, '--hostname') !== undefined ? { Hostname: lastFlagValue(parsed, '--hostname') } : {}),
+    ...(workingDir !== undefined ? { WorkingDir: workingDir } : {}),
+    ...(hostname !== undefined ? { Hostname: hostname } : {}),
     Labels: { ...context.labels },
     Tty: tty,
     OpenStdin: interactive,
@@ -173,8 +178,8 @@ export function planRun(parsed: ParsedCommand, context: PlanContext): RunPlan {
       NetworkMode: network,
       ...(volumesFrom.length > 0 ? { VolumesFrom: volumesFrom } : {}),
       ...(hasPorts ? { PortBindings: published.bindings } : {}),
-      ...(flagValues(parsed, '--cap-add').length > 0 ? { CapAdd: flagValues(parsed, '--cap-add') } : {}),
-      ...(flagValues(parsed, '--security-opt').length > 0 ? { SecurityOpt: flagValues(parsed, '--security-opt') } : {}),
+      ...(capAdd.length > 0 ? { CapAdd: capAdd } : {}),
+      ...(securityOpt.length > 0 ? { SecurityOpt: securityOpt } : {}),
       ...(logDriver !== undefined || Object.keys(logOpts).length > 0 ? { LogConfig: { Type: logDriver ?? '', Config: logOpts } } : {}),
       // A detached --rm container is removed by the daemon; an attached one by us, after wait,
       // so that no output is lost to the removal.
