@@ -1,10 +1,9 @@
 /** Images: offline refusals that name the image and the prepare command; pulls from the local registry. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DemoEngine } from '../../demo-server/engine/types'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DemoError } from '../../demo-server/protocol'
-import { TestDemo, docker, removeTestObjects, requireEngine } from './harness'
+import { TestDemo, docker, engineForThisFile } from './harness'
 
-let engine: DemoEngine
+const env = engineForThisFile()
 /** The local registry of test/setup/registry.sh; never a host outside this machine. */
 const LOCAL = '127.0.0.1:5000/library/alpine'
 
@@ -22,12 +21,8 @@ const present = (ref: string) => docker.getImage(ref).inspect().then(() => true,
 
 let canPull = false
 beforeAll(async () => {
-  engine = await requireEngine()
   // Only when the tag is not there already: the test removes the tag it pulled, nothing else.
   canPull = await registryAnswers() && !(await present(`${LOCAL}:latest`))
-})
-afterAll(async () => {
-  await removeTestObjects()
 })
 
 async function refusal(demo: TestDemo, step: number, offline = true): Promise<DemoError> {
@@ -38,7 +33,7 @@ async function refusal(demo: TestDemo, step: number, offline = true): Promise<De
 
 describe('offline', () => {
   it('a run of a missing image is IMAGE_MISSING naming the image and the prepare command', async () => {
-    const demo = new TestDemo(engine, `
+    const demo = new TestDemo(env.engine, `
 docker run --rm no-such-image-for-tests:1.2 true
 docker pull no-such-image-for-tests
 docker pull alpine
@@ -65,7 +60,7 @@ describe('online, from the local registry only', () => {
   it('pull prints the CLI\'s lines and ends with the full reference', async (context) => {
     if (!canPull)
       context.skip()
-    const demo = new TestDemo(engine, `docker pull ${LOCAL}`)
+    const demo = new TestDemo(env.engine, `docker pull ${LOCAL}`)
     try {
       const result = await demo.run(1, { offline: false })
       expect(result.exitCode).toBe(0)
@@ -83,7 +78,7 @@ describe('online, from the local registry only', () => {
   it('run pulls a missing image first, as the CLI does', async (context) => {
     if (!canPull)
       context.skip()
-    const demo = new TestDemo(engine, `docker run --rm ${LOCAL} echo pulled`)
+    const demo = new TestDemo(env.engine, `docker run --rm ${LOCAL} echo pulled`)
     try {
       const result = await demo.run(1, { offline: false })
       expect(result.exitCode).toBe(0)
