@@ -7,28 +7,35 @@ const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 const decoyLabels = { [DECOY_LABEL]: 'true' }
 
-async function decoyContainer(name: string) {
-  const c = await docker.createContainer({ name, Image: 'alpine:latest', Cmd: ['sleep', 'infinity'], Labels: decoyLabels, HostConfig: { NetworkMode: 'none' } })
+/** A running container `${prefix}`, a volume `${prefix}-vol` and a network `${prefix}-net` that the deck did not create. */
+async function createDecoys(prefix: string): Promise<void> {
+  const c = await docker.createContainer({ name: prefix, Image: 'alpine:latest', Cmd: ['sleep', 'infinity'], Labels: decoyLabels, HostConfig: { NetworkMode: 'none' } })
   await c.start()
-  return c
+  await docker.createVolume({ Name: `${prefix}-vol`, Labels: decoyLabels })
+  await docker.createNetwork({ Name: `${prefix}-net`, Labels: decoyLabels, CheckDuplicate: true })
 }
 
+/** The decoys of createDecoys are all there, the container still running. */
+async function expectDecoysIntact(prefix: string): Promise<void> {
+  expect((await docker.getContainer(prefix).inspect()).State.Running).toBe(true)
+  expect((await docker.getVolume(`${prefix}-vol`).inspect()).Name).toBe(`${prefix}-vol`)
+  expect((await docker.listNetworks({ filters: { name: [`${prefix}-net`] } })).length).toBe(1)
+}
 
 describe('NAME_CONFLICT for names taken by objects the deck did not create', () => {
   it('run --name, volume create, network create, --mount src= refuse and leave the decoy', async () => {
-    const c = await decoyContainer(`taken-${sfx}`)
-    await docker.createVolume({ Name: `taken-vol-${sfx}`, Labels: decoyLabels })
-    await docker.createNetwork({ Name: `taken-net-${sfx}`, Labels: decoyLabels, CheckDuplicate: true })
+    const taken = `taken-${sfx}`
+    await createDecoys(taken)
     const demo = new TestDemo(env.engine, `
-docker run -d --name taken-${sfx} alpine sleep 1
-docker volume create taken-vol-${sfx}
-docker network create taken-net-${sfx}
-docker run --rm --mount src=taken-vol-${sfx},dst=/x alpine true
-docker rm -f taken-${sfx}
-docker stop taken-${sfx}
-docker exec taken-${sfx} true
-docker volume rm taken-vol-${sfx}
-docker network rm taken-net-${sfx}
+docker run -d --name ${taken} alpine sleep 1
+docker volume create ${taken}-vol
+docker network create ${taken}-net
+docker run --rm --mount src=${taken}-vol,dst=/x alpine true
+docker rm -f ${taken}
+docker stop ${taken}
+docker exec ${taken} true
+docker volume rm ${taken}-vol
+docker network rm ${taken}-net
 `)
     try {
       for (let i = 1; i <= demo.steps.length; i++) {
@@ -38,9 +45,7 @@ docker network rm taken-net-${sfx}
         expect((error as DemoError).message).toMatch(/taken-/)
         expect((error as DemoError).message).toMatch(/will not/)
       }
-      expect((await c.inspect()).State.Running).toBe(true)
-      expect((await docker.getVolume(`taken-vol-${sfx}`).inspect()).Name).toBe(`taken-vol-${sfx}`)
-      expect((await docker.listNetworks({ filters: { name: [`taken-net-${sfx}`] } })).length).toBe(1)
+      await expectDecoysIntact(taken)
     }
     finally {
       await demo.cleanup()
@@ -68,9 +73,7 @@ docker volume create own-vol-${sfx}
 
 describe('reset', () => {
   it('removes the demo\'s containers, networks and volumes, leaves decoys, and is idempotent', async () => {
-    const decoy = await decoyContainer(`decoy-${sfx}`)
-    await docker.createVolume({ Name: `decoy-vol-${sfx}`, Labels: decoyLabels })
-    await docker.createNetwork({ Name: `decoy-net-${sfx}`, Labels: decoyLabels, CheckDuplicate: true })
+    await createDecoys(`decoy-${sfx}`)
     const demo = new TestDemo(env.engine, `
 docker network create rnet-${sfx}
 docker volume create rvol-${sfx}
@@ -87,9 +90,7 @@ docker run -d -v /anon alpine sleep infinity
       // Another demo of the deck keeps its objects until the deck is reset.
       expect((await docker.getVolume(`other-${sfx}`).inspect()).Name).toBe(`other-${sfx}`)
       expect(await env.engine.reset({ deckId: demo.deckId })).toEqual({ containers: 0, networks: 0, volumes: 1 })
-      expect((await decoy.inspect()).State.Running).toBe(true)
-      expect((await docker.getVolume(`decoy-vol-${sfx}`).inspect()).Name).toBe(`decoy-vol-${sfx}`)
-      expect((await docker.listNetworks({ filters: { name: [`decoy-net-${sfx}`] } })).length).toBe(1)
+      await expectDecoysIntact(`decoy-${sfx}`)
     }
     finally {
       await demo.cleanup()
