@@ -2,13 +2,19 @@
  * Processes a step starts must end with it: cancel stops the process inside, exec leaves
  * nothing behind, a presenter can type into run -it, and host steps leave no helper.
  */
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { HELPER_LABEL } from '../../demo-server/engine/labels'
+import { DECK_LABEL, HELPER_LABEL } from '../../demo-server/engine/labels'
 import { docker, engineForThisFile, RecordingIO, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
 
+
+/** Whether a process with this command line runs on the host (the tests run beside dockerd). */
+function hostRuns(command: string): boolean {
+  return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(command)
+}
 
 /** The command lines running in a container, as `docker top` lists them. */
 async function processes(name: string): Promise<string[]> {
@@ -273,7 +279,7 @@ host$ exit 4
       expect((await demo.run(3)).output.trim()).toBe(demo.workdir)
       expect((await demo.run(4)).exitCode).toBe(4)
       const helpers = await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })
-      expect(helpers.filter(h => h.Labels['org.docker-demo.deck'] === demo.deckId)).toEqual([])
+      expect(helpers.filter(h => h.Labels[DECK_LABEL] === demo.deckId)).toEqual([])
     }
     finally {
       await demo.cleanup()
@@ -285,14 +291,10 @@ host$ exit 4
     try {
       const controller = new AbortController()
       const running = demo.run(1, { signal: controller.signal })
-      await waitFor('sleep starts on the host', async () => {
-        const { execFileSync } = await import('node:child_process')
-        return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 303')
-      })
+      await waitFor('sleep starts on the host', async () => hostRuns('sleep 303'))
       controller.abort()
       await running
-      const { execFileSync } = await import('node:child_process')
-      await waitFor('sleep ends', async () => !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 303'))
+      await waitFor('sleep ends', async () => !hostRuns('sleep 303'))
     }
     finally {
       await demo.cleanup()
