@@ -79,8 +79,10 @@ export function sleep(ms: number): Promise<void> {
  * wait (it flushes the headers then), so that a container started afterwards cannot exit
  * unseen. dockerode's wait() resolves only with the body, and its default condition
  * (not-running) answers 0 at once for a container that has not started yet.
+ * `stopWaiting` closes the wait's connection, which stays open as long as the container runs
+ * (a presenter who leaves `run -it` leaves it running); after the exit it does nothing.
  */
-export function registerWait(docker: Docker, id: string): Promise<{ exited: Promise<{ StatusCode: number }> }> {
+export function registerWait(docker: Docker, id: string): Promise<{ exited: Promise<{ StatusCode: number }>, stopWaiting: () => void }> {
   return new Promise((resolve, reject) => {
     docker.modem.dial({
       path: `/containers/${id}/wait?`,
@@ -93,7 +95,7 @@ export function registerWait(docker: Docker, id: string): Promise<{ exited: Prom
         reject(error)
         return
       }
-      const response = result as NodeJS.ReadableStream
+      const response = result as NodeJS.ReadableStream & { destroy: () => void }
       const exited = new Promise<{ StatusCode: number }>((resolveExit, rejectExit) => {
         let body = ''
         response.setEncoding('utf8')
@@ -109,7 +111,7 @@ export function registerWait(docker: Docker, id: string): Promise<{ exited: Prom
         response.on('error', rejectExit)
       })
       exited.catch(() => {})
-      resolve({ exited })
+      resolve({ exited, stopWaiting: () => response.destroy() })
     })
   })
 }

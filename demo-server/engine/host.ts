@@ -52,7 +52,8 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
     // Also when the start fails: never leave the attach socket open.
     removers.push(() => stream.destroy())
     const done = pumpStream(stream, true, output)
-    const { exited } = await registerWait(docker, container.id)
+    const { exited, stopWaiting } = await registerWait(docker, container.id)
+    removers.push(stopWaiting)
     removers.push(io.onInput(data => stream.write(data)))
     await container.start()
     removers.push(await followTerminalSize(call, container))

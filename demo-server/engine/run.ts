@@ -106,7 +106,8 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
   const streamDone = pumpStream(stream, plan.tty, output)
   const removers: Array<() => void> = []
   try {
-    const { exited } = await registerWait(call.docker, container.id)
+    const { exited, stopWaiting } = await registerWait(call.docker, container.id)
+    removers.push(stopWaiting)
     // Input first: a terminal answers the shell's first queries (cursor position) at once.
     if (attachStdin)
       removers.push(io.onInput(data => stream.write(data)))

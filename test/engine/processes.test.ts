@@ -148,6 +148,26 @@ docker run -it --name keep-${sfx} alpine sh
     }
   })
 
+  it('leaving a presenter\'s run -it leaves no connection to the engine open', async () => {
+    // The engine is reached over a unix socket (or TCP): count those handles of this process.
+    const connections = () => process.getActiveResourcesInfo().filter(r => r === 'PipeWrap' || r === 'TCPSocketWrap').length
+    const demo = new TestDemo(env.engine, `docker run -it --name conn-${sfx} alpine sh`)
+    try {
+      const before = connections()
+      const controller = new AbortController()
+      const io = new RecordingIO()
+      const running = demo.run(1, { interactive: true, signal: controller.signal }, io)
+      await waitFor('the prompt', promptReady(io))
+      controller.abort()
+      expect((await running).exitCode).toBe(0)
+      // The container runs on; the wait for its exit must not keep a connection open meanwhile.
+      await waitFor('the connections close', async () => connections() <= before)
+    }
+    finally {
+      await demo.cleanup()
+    }
+  })
+
   it('exec -it for a presenter; cancel leaves no shell behind', async () => {
     const demo = new TestDemo(env.engine, `
 docker run -d --name eit-${sfx} alpine sleep infinity
