@@ -117,8 +117,8 @@ export function registerWait(docker: Docker, id: string): Promise<{ exited: Prom
 }
 
 /** "Error response from daemon: ..." on stderr, exit 1: how the CLI reports a refused call. */
-export function daemonError(call: Pick<CommandCall, 'output'>, error: unknown, prefix = ''): number {
-  call.output.err(`${prefix}Error response from daemon: ${daemonMessage(error)}\n`)
+export function daemonError(call: Pick<CommandCall, 'output'>, error: unknown): number {
+  call.output.err(`Error response from daemon: ${daemonMessage(error)}\n`)
   return 1
 }
 
