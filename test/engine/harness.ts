@@ -118,6 +118,11 @@ export class TestDemo {
     await this.engine.reset({ deckId: this.deckId })
     fs.rmSync(this.workdir, { recursive: true, force: true })
   }
+
+  /** `await using demo = new TestDemo(...)`: cleaned up however the test ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.cleanup()
+  }
 }
 
 /** Removes whatever the engine tests left behind (test decks and decoys only). */

@@ -33,26 +33,21 @@ async function refusal(demo: TestDemo, step: number, offline = true): Promise<De
 
 describe('offline', () => {
   it('a run of a missing image is IMAGE_MISSING naming the image and the prepare command', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run --rm no-such-image-for-tests:1.2 true
 docker pull no-such-image-for-tests
 docker pull alpine
 `)
-    try {
-      const run = await refusal(demo, 1)
-      expect(run.code).toBe('IMAGE_MISSING')
-      expect(run.message).toContain('no-such-image-for-tests:1.2')
-      expect(run.message).toContain('bash test/images/build-standins.sh')
-      const pull = await refusal(demo, 2)
-      expect(pull.code).toBe('IMAGE_MISSING')
-      expect(pull.message).toContain('no-such-image-for-tests')
-      const present = await refusal(demo, 3)
-      expect(present.code).toBe('NEEDS_INTERNET')
-      expect(present.message).toContain('alpine')
-    }
-    finally {
-      await demo.cleanup()
-    }
+    const run = await refusal(demo, 1)
+    expect(run.code).toBe('IMAGE_MISSING')
+    expect(run.message).toContain('no-such-image-for-tests:1.2')
+    expect(run.message).toContain('bash test/images/build-standins.sh')
+    const pull = await refusal(demo, 2)
+    expect(pull.code).toBe('IMAGE_MISSING')
+    expect(pull.message).toContain('no-such-image-for-tests')
+    const present = await refusal(demo, 3)
+    expect(present.code).toBe('NEEDS_INTERNET')
+    expect(present.message).toContain('alpine')
   })
 })
 

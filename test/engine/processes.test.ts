@@ -47,277 +47,212 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 5000): 
 
 describe('cancel', () => {
   it('a cancelled foreground run stops its container', async () => {
-    const demo = new TestDemo(env.engine, `docker run --name fg-${sfx} alpine sleep 300`)
-    try {
-      const controller = new AbortController()
-      const running = demo.run(1, { signal: controller.signal })
-      await waitFor('the container starts', async () => (await docker.getContainer(`fg-${sfx}`).inspect().catch(() => undefined))?.State.Running === true)
-      controller.abort()
-      const result = await running
-      expect(result.exitCode).toBe(137)
-      expect((await docker.getContainer(`fg-${sfx}`).inspect()).State.Running).toBe(false)
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await using demo = new TestDemo(env.engine, `docker run --name fg-${sfx} alpine sleep 300`)
+    const controller = new AbortController()
+    const running = demo.run(1, { signal: controller.signal })
+    await waitFor('the container starts', async () => (await docker.getContainer(`fg-${sfx}`).inspect().catch(() => undefined))?.State.Running === true)
+    controller.abort()
+    const result = await running
+    expect(result.exitCode).toBe(137)
+    expect((await docker.getContainer(`fg-${sfx}`).inspect()).State.Running).toBe(false)
   })
 
   it('a cancelled `/ #` step stops the process inside (Ctrl-C through its TTY)', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -it --name in-${sfx} alpine sh
 / # ping 127.0.0.1
 `)
-    try {
-      await demo.run(1)
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const running = demo.run(2, { signal: controller.signal }, io)
-      await waitFor('ping prints', async () => io.text.includes('seq=1'))
-      expect((await processes(`in-${sfx}`)).some(p => p.startsWith('ping'))).toBe(true)
-      controller.abort()
-      const result = await running
-      expect(result.output).toContain('packets transmitted') // ping's own Ctrl-C summary
-      expect((await processes(`in-${sfx}`)).some(p => p.startsWith('ping'))).toBe(false)
-      // The container the demo entered keeps running for the next steps.
-      expect((await docker.getContainer(`in-${sfx}`).inspect()).State.Running).toBe(true)
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await demo.run(1)
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const running = demo.run(2, { signal: controller.signal }, io)
+    await waitFor('ping prints', async () => io.text.includes('seq=1'))
+    expect((await processes(`in-${sfx}`)).some(p => p.startsWith('ping'))).toBe(true)
+    controller.abort()
+    const result = await running
+    expect(result.output).toContain('packets transmitted') // ping's own Ctrl-C summary
+    expect((await processes(`in-${sfx}`)).some(p => p.startsWith('ping'))).toBe(false)
+    // The container the demo entered keeps running for the next steps.
+    expect((await docker.getContainer(`in-${sfx}`).inspect()).State.Running).toBe(true)
   })
 
   it('a cancelled docker exec leaves no process, even one that ignores SIGINT', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -d --name ex-${sfx} alpine sleep infinity
 docker exec ex-${sfx} sh -c "trap '' INT; sleep 300"
 docker exec -t ex-${sfx} sh -c "trap '' INT; sleep 301"
 `)
-    try {
-      await demo.run(1)
-      for (const step of [2, 3]) {
-        const controller = new AbortController()
-        const running = demo.run(step, { signal: controller.signal })
-        await waitFor('sleep starts', async () => (await processes(`ex-${sfx}`)).some(p => p.startsWith('sleep 30')))
-        controller.abort()
-        const result = await running
-        expect(result.exitCode).not.toBe(0)
-        expect((await processes(`ex-${sfx}`)).filter(p => p.startsWith('sleep 30') || p.startsWith('sh -c'))).toEqual([])
-      }
-    }
-    finally {
-      await demo.cleanup()
+    await demo.run(1)
+    for (const step of [2, 3]) {
+      const controller = new AbortController()
+      const running = demo.run(step, { signal: controller.signal })
+      await waitFor('sleep starts', async () => (await processes(`ex-${sfx}`)).some(p => p.startsWith('sleep 30')))
+      controller.abort()
+      const result = await running
+      expect(result.exitCode).not.toBe(0)
+      expect((await processes(`ex-${sfx}`)).filter(p => p.startsWith('sleep 30') || p.startsWith('sh -c'))).toEqual([])
     }
   })
 })
 
 describe('interactive terminals', () => {
   it('the presenter types into run -it; exit ends the step with the shell\'s code', async () => {
-    const demo = new TestDemo(env.engine, `docker run -it --rm --name it-${sfx} alpine sh`)
-    try {
-      const io = new RecordingIO()
-      const running = demo.run(1, { interactive: true }, io)
-      await waitFor('the prompt', promptReady(io))
-      io.type('echo $((6*7))\r')
-      await waitFor('the answer', async () => io.text.includes('42'))
-      io.type('exit 5\r')
-      const result = await running
-      expect(result.exitCode).toBe(5)
-      await expect(docker.getContainer(`it-${sfx}`).inspect()).rejects.toMatchObject({ statusCode: 404 }) // --rm
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await using demo = new TestDemo(env.engine, `docker run -it --rm --name it-${sfx} alpine sh`)
+    const io = new RecordingIO()
+    const running = demo.run(1, { interactive: true }, io)
+    await waitFor('the prompt', promptReady(io))
+    io.type('echo $((6*7))\r')
+    await waitFor('the answer', async () => io.text.includes('42'))
+    io.type('exit 5\r')
+    const result = await running
+    expect(result.exitCode).toBe(5)
+    await expect(docker.getContainer(`it-${sfx}`).inspect()).rejects.toMatchObject({ statusCode: 404 }) // --rm
   })
 
   it('leaving a presenter\'s run -it keeps the container for the next steps', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -it --name keep-${sfx} alpine sh
 / # echo still here
 `)
-    try {
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const running = demo.run(1, { interactive: true, signal: controller.signal }, io)
-      await waitFor('the prompt', promptReady(io))
-      controller.abort()
-      expect((await running).exitCode).toBe(0)
-      expect((await demo.run(2)).output).toBe('still here\n')
-    }
-    finally {
-      await demo.cleanup()
-    }
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const running = demo.run(1, { interactive: true, signal: controller.signal }, io)
+    await waitFor('the prompt', promptReady(io))
+    controller.abort()
+    expect((await running).exitCode).toBe(0)
+    expect((await demo.run(2)).output).toBe('still here\n')
   })
 
   it('leaving a presenter\'s run -it leaves no connection to the engine open', async () => {
     // The engine is reached over a unix socket (or TCP): count those handles of this process.
     const connections = () => process.getActiveResourcesInfo().filter(r => r === 'PipeWrap' || r === 'TCPSocketWrap').length
-    const demo = new TestDemo(env.engine, `docker run -it --name conn-${sfx} alpine sh`)
-    try {
-      const before = connections()
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const running = demo.run(1, { interactive: true, signal: controller.signal }, io)
-      await waitFor('the prompt', promptReady(io))
-      controller.abort()
-      expect((await running).exitCode).toBe(0)
-      // The container runs on; the wait for its exit must not keep a connection open meanwhile.
-      await waitFor('the connections close', async () => connections() <= before)
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await using demo = new TestDemo(env.engine, `docker run -it --name conn-${sfx} alpine sh`)
+    const before = connections()
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const running = demo.run(1, { interactive: true, signal: controller.signal }, io)
+    await waitFor('the prompt', promptReady(io))
+    controller.abort()
+    expect((await running).exitCode).toBe(0)
+    // The container runs on; the wait for its exit must not keep a connection open meanwhile.
+    await waitFor('the connections close', async () => connections() <= before)
   })
 
   it('exec -it for a presenter; cancel leaves no shell behind', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -d --name eit-${sfx} alpine sleep infinity
 docker exec -it eit-${sfx} sh
 `)
-    try {
-      await demo.run(1)
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
-      await waitFor('the prompt', promptReady(io))
-      io.type('sleep 302\r')
-      await waitFor('sleep starts', async () => (await processes(`eit-${sfx}`)).some(p => p.startsWith('sleep 302')))
-      controller.abort()
-      await running
-      expect((await processes(`eit-${sfx}`))).toEqual(['sleep infinity'])
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await demo.run(1)
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
+    await waitFor('the prompt', promptReady(io))
+    io.type('sleep 302\r')
+    await waitFor('sleep starts', async () => (await processes(`eit-${sfx}`)).some(p => p.startsWith('sleep 302')))
+    controller.abort()
+    await running
+    expect((await processes(`eit-${sfx}`))).toEqual(['sleep infinity'])
   })
 
   it('without a presenter, run -it sh only enters: the container runs for the `/ #` steps', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -it --name enter-${sfx} alpine sh
 ~ # pwd
 /tmp # pwd
 `)
-    try {
-      expect(await demo.run(1)).toMatchObject({ exitCode: 0, output: '' })
-      expect((await docker.getContainer(`enter-${sfx}`).inspect()).State.Running).toBe(true)
-      expect((await demo.run(2)).io.text).toBe('/root\r\n')
-      expect((await demo.run(3)).io.text).toBe('/tmp\r\n')
-    }
-    finally {
-      await demo.cleanup()
-    }
+    expect(await demo.run(1)).toMatchObject({ exitCode: 0, output: '' })
+    expect((await docker.getContainer(`enter-${sfx}`).inspect()).State.Running).toBe(true)
+    expect((await demo.run(2)).io.text).toBe('/root\r\n')
+    expect((await demo.run(3)).io.text).toBe('/tmp\r\n')
   })
 })
 
 describe('attach and logs', () => {
   it('attach enters a running -dit container; a presenter types into it and leaves it running', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -dit --name at-${sfx} alpine sh
 docker attach at-${sfx}
 / # echo entered
 docker container attach at-${sfx}
 docker exec -it at-${sfx} sh
 `)
-    try {
-      await demo.run(1)
-      expect(await demo.run(2)).toMatchObject({ exitCode: 0, output: '' })
-      expect((await demo.run(3)).output).toBe('entered\n')
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const running = demo.run(4, { interactive: true, signal: controller.signal }, io)
-      await new Promise(resolve => setTimeout(resolve, 500))
-      io.type('echo $((6*7))\r')
-      await waitFor('the answer', async () => io.text.includes('42'))
-      controller.abort()
-      expect((await running).exitCode).toBe(0)
-      expect((await docker.getContainer(`at-${sfx}`).inspect()).State.Running).toBe(true)
-      // Without a presenter, exec -it sh only enters.
-      expect(await demo.run(5)).toMatchObject({ exitCode: 0, output: '' })
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await demo.run(1)
+    expect(await demo.run(2)).toMatchObject({ exitCode: 0, output: '' })
+    expect((await demo.run(3)).output).toBe('entered\n')
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const running = demo.run(4, { interactive: true, signal: controller.signal }, io)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    io.type('echo $((6*7))\r')
+    await waitFor('the answer', async () => io.text.includes('42'))
+    controller.abort()
+    expect((await running).exitCode).toBe(0)
+    expect((await docker.getContainer(`at-${sfx}`).inspect()).State.Running).toBe(true)
+    // Without a presenter, exec -it sh only enters.
+    expect(await demo.run(5)).toMatchObject({ exitCode: 0, output: '' })
   })
 
   it('attach to a container started without -i shows its output and ignores the presenter\'s keys', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -dt --name ato-${sfx} alpine sh -c 'while true; do echo tick; sleep 0.2; done'
 docker attach ato-${sfx}
 `)
-    try {
-      await demo.run(1)
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
-      await waitFor('its output', async () => io.text.includes('tick'))
-      // Its stdin is closed: there is nothing to write the keys to.
-      io.type('ls\r')
-      controller.abort()
-      expect((await running).exitCode).toBe(0)
-      expect((await docker.getContainer(`ato-${sfx}`).inspect()).State.Running).toBe(true)
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await demo.run(1)
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
+    await waitFor('its output', async () => io.text.includes('tick'))
+    // Its stdin is closed: there is nothing to write the keys to.
+    io.type('ls\r')
+    controller.abort()
+    expect((await running).exitCode).toBe(0)
+    expect((await docker.getContainer(`ato-${sfx}`).inspect()).State.Running).toBe(true)
   })
 
   it('logs -f follows until cancelled; --tail limits', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -d --name lf-${sfx} alpine sh -c 'for i in 1 2 3 4 5 6 7 8 9; do echo line$i; sleep 0.2; done; sleep 300'
 docker logs -f lf-${sfx}
 docker logs --tail 2 lf-${sfx}
 `)
-    try {
-      await demo.run(1)
-      const controller = new AbortController()
-      const io = new RecordingIO()
-      const following = demo.run(2, { signal: controller.signal }, io)
-      await waitFor('line3 arrives while following', async () => io.text.includes('line3'))
-      await waitFor('line9 arrives while following', async () => io.text.includes('line9'))
-      controller.abort()
-      expect((await following).output).toBe('line1\nline2\nline3\nline4\nline5\nline6\nline7\nline8\nline9\n')
-      expect((await demo.run(3)).output).toBe('line8\nline9\n')
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await demo.run(1)
+    const controller = new AbortController()
+    const io = new RecordingIO()
+    const following = demo.run(2, { signal: controller.signal }, io)
+    await waitFor('line3 arrives while following', async () => io.text.includes('line3'))
+    await waitFor('line9 arrives while following', async () => io.text.includes('line9'))
+    controller.abort()
+    expect((await following).output).toBe('line1\nline2\nline3\nline4\nline5\nline6\nline7\nline8\nline9\n')
+    expect((await demo.run(3)).output).toBe('line8\nline9\n')
   })
 })
 
 describe('host steps', () => {
   it('run on the Docker host and remove their helper', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 CID=$(docker run -d alpine sleep infinity)
 host$ sudo ls /var/lib/docker/containers/$CID
 host$ pwd
 host$ exit 4
 `)
-    try {
-      await demo.run(1)
-      const ls = await demo.run(2)
-      expect(ls.exitCode).toBe(0)
-      expect(ls.output).toMatch(/config\.v2\.json/)
-      expect((await demo.run(3)).output.trim()).toBe(demo.workdir)
-      expect((await demo.run(4)).exitCode).toBe(4)
-      const helpers = await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })
-      expect(helpers.filter(h => h.Labels[DECK_LABEL] === demo.deckId)).toEqual([])
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await demo.run(1)
+    const ls = await demo.run(2)
+    expect(ls.exitCode).toBe(0)
+    expect(ls.output).toMatch(/config\.v2\.json/)
+    expect((await demo.run(3)).output.trim()).toBe(demo.workdir)
+    expect((await demo.run(4)).exitCode).toBe(4)
+    const helpers = await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })
+    expect(helpers.filter(h => h.Labels[DECK_LABEL] === demo.deckId)).toEqual([])
   })
 
   it('a cancelled host step stops the command on the host', async () => {
-    const demo = new TestDemo(env.engine, `host$ sleep 303`)
-    try {
-      const controller = new AbortController()
-      const running = demo.run(1, { signal: controller.signal })
-      await waitFor('sleep starts on the host', async () => hostRuns('sleep 303'))
-      controller.abort()
-      await running
-      await waitFor('sleep ends', async () => !hostRuns('sleep 303'))
-    }
-    finally {
-      await demo.cleanup()
-    }
+    await using demo = new TestDemo(env.engine, `host$ sleep 303`)
+    const controller = new AbortController()
+    const running = demo.run(1, { signal: controller.signal })
+    await waitFor('sleep starts on the host', async () => hostRuns('sleep 303'))
+    controller.abort()
+    await running
+    await waitFor('sleep ends', async () => !hostRuns('sleep 303'))
   })
 })

@@ -26,7 +26,7 @@ describe('NAME_CONFLICT for names taken by objects the deck did not create', () 
   it('run --name, volume create, network create, --mount src= refuse and leave the decoy', async () => {
     const taken = `taken-${sfx}`
     await createDecoys(taken)
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker run -d --name ${taken} alpine sleep 1
 docker volume create ${taken}-vol
 docker network create ${taken}-net
@@ -37,37 +37,27 @@ docker exec ${taken} true
 docker volume rm ${taken}-vol
 docker network rm ${taken}-net
 `)
-    try {
-      for (let i = 1; i <= demo.steps.length; i++) {
-        const error = await demo.run(i).then(() => undefined, (e: unknown) => e)
-        expect(error, demo.steps[i - 1].command).toBeInstanceOf(DemoError)
-        expect((error as DemoError).code).toBe('NAME_CONFLICT')
-        expect((error as DemoError).message).toMatch(/taken-/)
-        expect((error as DemoError).message).toMatch(/will not/)
-      }
-      await expectDecoysIntact(taken)
+    for (let i = 1; i <= demo.steps.length; i++) {
+      const error = await demo.run(i).then(() => undefined, (e: unknown) => e)
+      expect(error, demo.steps[i - 1].command).toBeInstanceOf(DemoError)
+      expect((error as DemoError).code).toBe('NAME_CONFLICT')
+      expect((error as DemoError).message).toMatch(/taken-/)
+      expect((error as DemoError).message).toMatch(/will not/)
     }
-    finally {
-      await demo.cleanup()
-    }
+    await expectDecoysIntact(taken)
   })
 
   it('the deck\'s own objects of the same name are its business (docker\'s own error)', async () => {
-    const demo = new TestDemo(env.engine, `
+    await using demo = new TestDemo(env.engine, `
 docker network create own-net-${sfx}
 docker network create own-net-${sfx}
 docker volume create own-vol-${sfx}
 docker volume create own-vol-${sfx}
 `)
-    try {
-      expect((await demo.run(1)).exitCode).toBe(0)
-      expect(await demo.run(2)).toMatchObject({ exitCode: 1, output: `Error response from daemon: network with name own-net-${sfx} already exists\n` })
-      expect((await demo.run(3)).exitCode).toBe(0)
-      expect(await demo.run(4)).toMatchObject({ exitCode: 0, output: `own-vol-${sfx}\n` })
-    }
-    finally {
-      await demo.cleanup()
-    }
+    expect((await demo.run(1)).exitCode).toBe(0)
+    expect(await demo.run(2)).toMatchObject({ exitCode: 1, output: `Error response from daemon: network with name own-net-${sfx} already exists\n` })
+    expect((await demo.run(3)).exitCode).toBe(0)
+    expect(await demo.run(4)).toMatchObject({ exitCode: 0, output: `own-vol-${sfx}\n` })
   })
 })
 
