@@ -159,6 +159,9 @@ export async function pullImage(call: Omit<CommandCall, 'parsed'>, image: string
     stream = await call.docker.pull(familiar, { abortSignal: call.context.signal }) as NodeJS.ReadableStream
   }
   catch (error) {
+    // Cancelled before the daemon answered: 130 as below, not "This operation was aborted".
+    if (call.context.signal.aborted)
+      return 130
     return daemonError(call, error)
   }
   let failed: string | undefined
