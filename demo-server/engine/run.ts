@@ -128,10 +128,8 @@ async function foreground(call: CommandCall, container: Docker.Container, plan: 
       const aborted = await abortedBefore(context.signal, streamDone)
       // The stream also ends on detach; an exit shows up in wait() right after it.
       const status = aborted ? undefined : await Promise.race([exited.then(r => r.StatusCode, () => undefined), sleep(1000).then(() => undefined)])
-      if (status === undefined) {
-        stream.destroy()
-        return 0
-      }
+      if (status === undefined)
+        return 0 // left: the container runs on (the finally closes our attach)
       await removeAfter(container, plan)
       return status
     }
