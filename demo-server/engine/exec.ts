@@ -141,11 +141,9 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
       }
       await killMarked(container, mark)
       await Promise.race([done, sleep(2000)])
-      stream.destroy()
     }
-    else if (hijack) {
-      stream.destroy()
-    }
+    // Ended, or not worth waiting for; a hijacked socket may stay half open: close it.
+    stream.destroy()
     return await exitCode(exec, container, mark)
   }
   finally {
