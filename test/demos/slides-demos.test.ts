@@ -68,6 +68,14 @@ async function runDemo(demoId: string, steps: number): Promise<Map<number, StepR
   return results
 }
 
+/** Resets the whole deck, or fails with the server's reason. */
+async function resetDeck(): Promise<void> {
+  client.control({ type: 'reset' })
+  const answer = await client.next(m => (m.type === 'reset-done' && m.demoId === undefined) || (m.type === 'error' && m.request === 'reset'), 120_000)
+  if (answer.type === 'error')
+    throw new Error(`The deck reset was refused: ${answer.code}: ${answer.message}`)
+}
+
 beforeAll(async () => {
   try {
     await docker.ping()
@@ -86,14 +94,12 @@ beforeAll(async () => {
   if (!client.status.engine.available)
     throw new Error(`${ENGINE_DOWN} (${client.status.engine.message ?? ''})`)
   // Start from a clean deck: an interrupted earlier run may have left its objects behind.
-  client.control({ type: 'reset' })
-  await client.next(m => m.type === 'reset-done' && m.demoId === undefined, 120_000)
+  await resetDeck()
 }, 180_000)
 
 afterAll(async () => {
   if (client) {
-    client.control({ type: 'reset' })
-    await client.next(m => m.type === 'reset-done' && m.demoId === undefined, 120_000).catch(() => {})
+    await resetDeck().catch(() => {})
     await client.close()
   }
   await server?.close()
@@ -130,8 +136,7 @@ describe('slides.md demos on the stand-in images', () => {
   }
 
   it('a deck reset removes everything the demos made, and nothing else', async () => {
-    client.control({ type: 'reset' })
-    await client.next(m => m.type === 'reset-done' && m.demoId === undefined, 120_000)
+    await resetDeck()
     const left = await docker.listContainers({ all: true, filters: { label: [`${DECK_LABEL}=${server.demo.deckId}`] } })
     expect(left.map(c => c.Names[0])).toEqual([])
     const volumes = await docker.listVolumes({ filters: { label: [`${DECK_LABEL}=${server.demo.deckId}`] } })
