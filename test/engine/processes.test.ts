@@ -24,15 +24,29 @@ async function processes(name: string): Promise<string[]> {
 }
 
 /**
- * Busybox's prompt is ready for keys once it has redrawn after the cursor query's answer, and
- * a moment later: keys typed within milliseconds of the redraw are sometimes dropped by its
- * line editor (no human types that fast).
+ * Busybox's prompt: `/ # `, drawn once and redrawn after the answer to its cursor query, which
+ * arrives at its own pace. Keys typed around the redraw are sometimes dropped by its line
+ * editor (no human types that fast), so `typeUntil` types again until the effect shows.
  */
 const promptReady = (io: RecordingIO) => async () => {
-  if (!io.text.includes('\r/ # \x1b[J'))
+  if (!io.text.includes('/ # '))
     return false
   await new Promise(resolve => setTimeout(resolve, 300))
   return true
+}
+
+/** Types `keys` (at most three times) until `effect` holds. */
+async function typeUntil(io: RecordingIO, keys: string, what: string, effect: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    io.type(keys)
+    try {
+      return await waitFor(what, effect, attempt === 3 ? 5000 : 2000)
+    }
+    catch (error) {
+      if (attempt === 3)
+        throw error
+    }
+  }
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
@@ -101,8 +115,7 @@ describe('interactive terminals', () => {
     const io = new RecordingIO()
     const running = demo.run(1, { interactive: true }, io)
     await waitFor('the prompt', promptReady(io))
-    io.type('echo $((6*7))\r')
-    await waitFor('the answer', async () => io.text.includes('42'))
+    await typeUntil(io, 'echo $((6*7))\r', 'the answer', async () => io.text.includes('42'))
     io.type('exit 5\r')
     const result = await running
     expect(result.exitCode).toBe(5)
@@ -138,8 +151,7 @@ docker exec -it eit-${sfx} sh
     const io = new RecordingIO()
     const running = demo.run(2, { interactive: true, signal: controller.signal }, io)
     await waitFor('the prompt', promptReady(io))
-    io.type('sleep 302\r')
-    await waitFor('sleep starts', async () => (await processes(`eit-${sfx}`)).some(p => p.startsWith('sleep 302')))
+    await typeUntil(io, 'sleep 302\r', 'sleep starts', async () => (await processes(`eit-${sfx}`)).some(p => p.startsWith('sleep 302')))
     controller.abort()
     await running
     expect((await processes(`eit-${sfx}`))).toEqual(['sleep infinity'])
@@ -174,8 +186,7 @@ docker exec -it at-${sfx} sh
     const io = new RecordingIO()
     const running = demo.run(4, { interactive: true, signal: controller.signal }, io)
     await new Promise(resolve => setTimeout(resolve, 500))
-    io.type('echo $((6*7))\r')
-    await waitFor('the answer', async () => io.text.includes('42'))
+    await typeUntil(io, 'echo $((6*7))\r', 'the answer', async () => io.text.includes('42'))
     controller.abort()
     expect((await running).exitCode).toBe(0)
     expect((await docker.getContainer(`at-${sfx}`).inspect()).State.Running).toBe(true)
