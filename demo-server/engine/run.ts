@@ -26,6 +26,7 @@ export async function runContainer(call: CommandCall): Promise<number> {
     await scope.checkContainerName(docker, plan.name)
   for (const ref of plan.referencedContainers)
     await scope.ownedContainer(docker, ref, 'share its volumes or network with a new container')
+  await scope.checkJoinableNetwork(docker, plan.network, 'attach a new container to')
   const freeVolumes: NamedVolume[] = []
   for (const volume of plan.namedVolumes) {
     if (await scope.checkVolumeName(docker, volume.name) === 'free')

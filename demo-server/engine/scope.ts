@@ -7,6 +7,7 @@ import type Docker from 'dockerode'
 import { DemoError } from '../protocol'
 import { undefinedIfNotFound } from './errors'
 import { DECK_LABEL, DEMO_LABEL, HELPER_LABEL, demoLabels } from './labels'
+import { BUILTIN_NETWORKS } from '../docker-cli/commands'
 
 export type Labels = Record<string, string> | null | undefined
 
@@ -70,6 +71,17 @@ export class Scope {
     if (info && !this.owns(info.Labels))
       throw this.refuse('network', ref, action)
     return info
+  }
+
+  /** Before a container joins or leaves `ref`: the engine's own networks (bridge, host, none)
+   *  and the deck's are fine; adding an endpoint to a network of the presenter's is not. */
+  async checkJoinableNetwork(docker: Docker, ref: string, action: string): Promise<void> {
+    if (ref === 'default' || (BUILTIN_NETWORKS as readonly string[]).includes(ref) || ref.startsWith('container:'))
+      return
+    const info = await undefinedIfNotFound(docker.getNetwork(ref).inspect() as Promise<Docker.NetworkInspectInfo>)
+    // A network that does not exist is the daemon's error to report, as the CLI would.
+    if (info && !(BUILTIN_NETWORKS as readonly string[]).includes(info.Name) && !this.owns(info.Labels))
+      throw this.refuse('network', ref, action)
   }
 
   /** Whether the volume exists; NAME_CONFLICT when it does and is not ours. */

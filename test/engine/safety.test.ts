@@ -47,6 +47,28 @@ docker network rm ${taken}-net
     await expectDecoysIntact(taken)
   })
 
+  it('a demo container joins or leaves the engine\'s networks and the deck\'s, never the presenter\'s', async () => {
+    const taken = `join-${sfx}`
+    await createDecoys(taken)
+    await using demo = new TestDemo(env.engine, `
+docker run -d --name ours-${sfx} alpine sleep infinity
+docker run -d --name ours2-${sfx} --network ${taken}-net alpine sleep infinity
+docker network connect ${taken}-net ours-${sfx}
+docker network disconnect bridge ours-${sfx}
+`)
+    expect((await demo.run(1)).exitCode).toBe(0)
+    for (const i of [2, 3]) {
+      const error = await demo.run(i).then(() => undefined, (e: unknown) => e)
+      expect(error, demo.steps[i - 1].command).toBeInstanceOf(DemoError)
+      expect((error as DemoError).code).toBe('NAME_CONFLICT')
+      expect((error as DemoError).message).toMatch(new RegExp(`${taken}-net.*will not`))
+    }
+    expect((await demo.run(4)).exitCode).toBe(0)
+    await expect(docker.getContainer(`ours2-${sfx}`).inspect()).rejects.toMatchObject({ statusCode: 404 })
+    expect(Object.keys((await docker.getNetwork(`${taken}-net`).inspect()).Containers ?? {})).toEqual([])
+    await expectDecoysIntact(taken)
+  })
+
   it('the deck\'s own objects of the same name are its business (docker\'s own error)', async () => {
     await using demo = new TestDemo(env.engine, `
 docker network create own-net-${sfx}

@@ -116,6 +116,7 @@ export async function networkConnect(call: CommandCall, connect: boolean): Promi
   const info = await call.scope.ownedContainer(call.docker, containerRef, connect ? 'connect' : 'disconnect')
   if (!info)
     return noSuchContainer(call, containerRef)
+  await call.scope.checkJoinableNetwork(call.docker, networkRef, connect ? 'connect a container to' : 'disconnect a container from')
   try {
     const network = call.docker.getNetwork(networkRef)
     if (connect)
