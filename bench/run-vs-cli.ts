@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import os from 'node:os'
 import type { StepIO } from '../demo-server/engine/types'
 import { parseDeck } from '../demo-server/deck/parse'
 import { createDockerEngine } from '../demo-server/engine/index'
 import { DECK_LABEL } from '../demo-server/engine/labels'
+import { plainRunContext } from '../test/engine/run-context'
 
 const RUNS = Number(process.argv[2] ?? 20)
 const SIZE_MB = Number(process.argv[3] ?? 20)
@@ -59,18 +59,7 @@ function counter(): StepIO & { bytes: number, text: string } {
 async function ours(index: number): Promise<{ ms: number, bytes: number, text: string }> {
   const io = counter()
   const start = performance.now()
-  const result = await engine.runStep(steps[index], {
-    deckId: DECK_ID,
-    demoId: 'bench',
-    runId: randomUUID().slice(0, 8),
-    session: { variables: new Map(), anonymousContainers: new Map() },
-    workdir: os.tmpdir(),
-    offline: true,
-    interactive: false,
-    cols: 80,
-    rows: 24,
-    signal: new AbortController().signal,
-  }, io)
+  const result = await engine.runStep(steps[index], plainRunContext({ deckId: DECK_ID, demoId: 'bench' }), io)
   const ms = performance.now() - start
   if (result.exitCode !== 0)
     throw new Error(`our run exited ${result.exitCode}: ${io.text}`)

@@ -13,6 +13,7 @@ import { parseDeck } from '../../demo-server/deck/parse'
 import { createDockerEngine } from '../../demo-server/engine/index'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
 import { afterAll, beforeAll } from 'vitest'
+import { plainRunContext } from './run-context'
 
 /** Tests label their decks with this prefix; cleanup never looks beyond it. */
 export const TEST_DECK_PREFIX = 'engine-test-'
@@ -78,19 +79,7 @@ export class TestDemo {
   }
 
   context(overrides: Partial<StepRunContext> = {}): StepRunContext {
-    return {
-      deckId: this.deckId,
-      demoId: this.demoId,
-      runId: randomUUID().slice(0, 8),
-      session: this.session,
-      workdir: this.workdir,
-      offline: true,
-      interactive: false,
-      cols: 80,
-      rows: 24,
-      signal: new AbortController().signal,
-      ...overrides,
-    }
+    return plainRunContext({ deckId: this.deckId, demoId: this.demoId, session: this.session, workdir: this.workdir, ...overrides })
   }
 
   /** Runs step `index` (1-based) and returns its result and output. */

@@ -7,20 +7,10 @@ import { parseDeck } from '../../demo-server/deck/parse'
 import { createDockerEngine } from '../../demo-server/engine/index'
 import { DemoError } from '../../demo-server/protocol'
 import { RecordingIO } from './harness'
+import { plainRunContext } from './run-context'
 
 const step = parseDeck('<DockerDemo id="d">\n\n```sh\ndocker ps\n```\n\n</DockerDemo>\n', 'x.md').demos[0].steps[0]
-const context = {
-  deckId: 'engine-test-down',
-  demoId: 'd',
-  runId: 'r',
-  session: { variables: new Map<string, string>(), anonymousContainers: new Map<string, string>() },
-  workdir: os.tmpdir(),
-  offline: true,
-  interactive: false,
-  cols: 80,
-  rows: 24,
-  signal: new AbortController().signal,
-}
+const context = plainRunContext({ deckId: 'engine-test-down', demoId: 'd' })
 
 describe('when no engine answers', () => {
   it('creating works; status says what to do; runStep and reset throw ENGINE_UNAVAILABLE', async () => {
