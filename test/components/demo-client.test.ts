@@ -11,6 +11,15 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
+/** A client watching "hello" whose socket is open and whose token fetch has been answered. */
+async function watchingHello(token?: Parameters<typeof fakeServer>[0]) {
+  const server = fakeServer(token)
+  server.client.subscribe('hello')
+  server.socket.accept()
+  await vi.runAllTimersAsync()
+  return server
+}
+
 describe('demo client', () => {
   it('builds the socket url from the page origin', () => {
     expect(protocolUrl({ protocol: 'http:', host: 'localhost:3030' })).toBe('ws://localhost:3030/__docker-demo')
@@ -34,10 +43,7 @@ describe('demo client', () => {
   })
 
   it('becomes a controller with a token and sends it with each control', async () => {
-    const server = fakeServer('secret')
-    server.client.subscribe('hello')
-    server.socket.accept()
-    await vi.runAllTimersAsync()
+    const server = await watchingHello('secret')
     expect(server.client.state.role).toBe('controller')
     expect(server.client.run('hello')).toBe(true)
     expect(server.client.run('hello', 2)).toBe(true)
@@ -53,10 +59,7 @@ describe('demo client', () => {
   })
 
   it('sends a large paste as several input messages that each fit the server\'s limit', async () => {
-    const server = fakeServer('secret')
-    server.client.subscribe('hello')
-    server.socket.accept()
-    await vi.runAllTimersAsync()
+    const server = await watchingHello('secret')
     const paste = 'あ'.repeat(40_000)
     expect(server.client.input('hello', 'run-1', paste)).toBe(true)
     const inputs = server.socket.sent.filter(m => m.type === 'input') as Array<{ data: string }>
@@ -68,10 +71,7 @@ describe('demo client', () => {
 
   it('is a viewer when the token is refused (403) or the endpoint is not there', async () => {
     for (const answer of [403, 'down'] as const) {
-      const server = fakeServer(answer)
-      server.client.subscribe('hello')
-      server.socket.accept()
-      await vi.runAllTimersAsync()
+      const server = await watchingHello(answer)
       expect(server.client.state.role).toBe('viewer')
       expect(server.client.run('hello')).toBe(false)
       expect(server.socket.sent).toEqual([{ type: 'subscribe', demoId: 'hello' }])
@@ -113,10 +113,7 @@ describe('demo client', () => {
   })
 
   it('refuses controls while disconnected, with a coded error rather than a throw', async () => {
-    const server = fakeServer()
-    server.client.subscribe('hello')
-    server.socket.accept()
-    await vi.runAllTimersAsync()
+    const server = await watchingHello()
     server.socket.refuse()
     expect(server.client.run('hello')).toBe(false)
     expect(server.client.state.demos.hello.errors.at(-1)?.code).toBe('ENGINE_UNAVAILABLE')
