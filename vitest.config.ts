@@ -1,3 +1,5 @@
+import os from 'node:os'
+import path from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
@@ -13,5 +15,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     environment: 'node',
+    // Runtime files and the session key of test servers stay out of the developer's own.
+    env: { DOCKER_DEMO_STATE_DIR: path.join(os.tmpdir(), 'docker-demo-test-state') },
   },
 })

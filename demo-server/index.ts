@@ -30,6 +30,7 @@ export {
   isControlRequest,
   MAX_MESSAGE_BYTES,
   parseClientMessage,
+  LOGIN_PATH,
   PROTOCOL_PATH,
   PROTOCOL_VERSION,
   TOKEN_PATH,
@@ -53,4 +54,4 @@ export type { StandaloneOptions, StandaloneServer } from './server/standalone'
 export { startStandaloneServer } from './server/standalone'
 export type { DockerDemoPluginOptions } from './server/vite-plugin'
 export { dockerDemoPlugin } from './server/vite-plugin'
-export { NodeDemoClient, fetchToken } from './server/client'
+export { NodeDemoClient } from './server/client'

@@ -8,9 +8,12 @@
 
 /** The path the server answers WebSocket upgrades on, relative to the deck's origin. */
 export const PROTOCOL_PATH = '/__docker-demo'
-/** GET here returns `{ token }` to a same-origin request from loopback (the presenter's own
- *  browser); anyone else gets 403 and may only watch. */
+/** GET here returns `{ token }` to a same-origin request from a browser that signed in as the
+ *  presenter (LOGIN_PATH); anyone else gets 403 and may only watch. */
 export const TOKEN_PATH = '/__docker-demo/token'
+/** `GET LOGIN_PATH?secret=...` trades the one-time secret `npm start` prints for the presenter's
+ *  session cookie, then redirects to the deck. */
+export const LOGIN_PATH = '/__docker-demo/login'
 export const PROTOCOL_VERSION = 1
 /** Frames above this size are refused (code TOO_LARGE); terminal input is the largest we expect. */
 export const MAX_MESSAGE_BYTES = 64 * 1024

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm start [deck.md] [--offline] [slidev args...]
+// npm start [deck.md] [--offline] [--open] [slidev args...]
 //
 // Starts Slidev's dev server on the deck; vite.config.ts adds the demo server to it, so the
 // slides, the demo socket and the token share one origin. The deck's path travels to the
@@ -20,6 +20,12 @@ const offlineIndex = args.indexOf('--offline')
 const offline = offlineIndex !== -1
 if (offline)
   args.splice(offlineIndex, 1)
+// --open (-o) opens the presenter's login URL (demo-server/server/vite-plugin.ts), which
+// Slidev does not know: it would open the bare deck, a window without controls.
+const openFlags = new Set(['--open', '-o', '--open=true'])
+const open = args.some(arg => openFlags.has(arg))
+for (let index = args.findIndex(arg => openFlags.has(arg)); index !== -1; index = args.findIndex(arg => openFlags.has(arg)))
+  args.splice(index, 1)
 const slidev = path.join(root, 'node_modules/@slidev/cli/bin/slidev.mjs')
 
 if (!existsSync(deck)) {
@@ -35,7 +41,7 @@ const child = spawn(process.execPath, [slidev, deck, ...args], {
   stdio: 'inherit',
   // Vite 8 warns about every extensionless import the config pulls in (all of demo-server/);
   // its bundling loader handles them, so the warning is noise on the presenter's console.
-  env: { VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...process.env, DOCKER_DEMO_DECK: deck, ...(offline ? { DOCKER_DEMO_OFFLINE: '1' } : {}) },
+  env: { VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...process.env, DOCKER_DEMO_DECK: deck, ...(offline ? { DOCKER_DEMO_OFFLINE: '1' } : {}), ...(open ? { DOCKER_DEMO_OPEN: '1' } : {}) },
 })
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {

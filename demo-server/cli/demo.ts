@@ -7,18 +7,22 @@
  *   demo list  [deck.md] [--json]
  *   demo run   <demo-id> [deck.md] [--step N] [--offline] [--interactive]
  *   demo reset [<demo-id>] [deck.md]
+ *   demo login [--url URL]
  *
- * --url ws://127.0.0.1:PORT/__docker-demo [--token T] talks to a running server instead (the
- * token is fetched from the server when it is on this machine).
+ * --url ws://127.0.0.1:PORT/__docker-demo talks to a running server instead: `npm start`'s, or
+ * `demo serve`'s. The token comes from that server's runtime file, which only this user can
+ * read (state-dir.ts), never from the command line, where `ps` would show it.
  */
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
 import { splitInput } from '../protocol'
-import { NodeDemoClient, fetchToken } from '../server/client'
+import { NodeDemoClient } from '../server/client'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
 import type { StandaloneServer } from '../server/standalone'
 import { startStandaloneServer } from '../server/standalone'
+import type { RuntimeInfo } from '../server/state-dir'
+import { runningServers, serverAt } from '../server/state-dir'
 
 const USAGE = `Usage:
   npm run demo -- serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline] [--docker-host URL]
@@ -26,8 +30,10 @@ const USAGE = `Usage:
   npm run demo -- run   <demo-id> [deck.md] [--step N] [--offline] [--interactive]
                   (--interactive, -i: type into run -it / exec -it steps; Ctrl-] cancels)
   npm run demo -- reset [<demo-id>] [deck.md]
-Options for list, run, reset: --url ws://HOST:PORT/__docker-demo [--token TOKEN] to use a running
-server (e.g. the one "npm start" serves) instead of starting one here.`
+  npm run demo -- login [--url URL]     a fresh one-time login URL for the presenter's browser
+Options for list, run, reset: --url ws://HOST:PORT/__docker-demo to use a running server (e.g.
+the one "npm start" serves) instead of starting one here; its token is read from the runtime
+file it wrote for this user.`
 
 /** Exit codes: 0 every outcome ok / expected-failure / skipped; 1 a step failed; 2 the request
  *  was refused or wrong (usage, unknown demo, no engine). */
@@ -49,7 +55,6 @@ async function main(argv: string[]): Promise<number> {
       'host': { type: 'string' },
       'docker-host': { type: 'string' },
       'url': { type: 'string' },
-      'token': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
     },
   })
@@ -64,17 +69,24 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'serve') {
     const port = values.port === undefined ? 3031 : parseInteger(values.port, '--port')
-    const server = await startStandaloneServer({ ...serverOptions, port, host: values.host })
-    console.log(`Docker demo server for ${server.demo.status().deck.file} at ${server.url}`)
-    console.log(`Control token (give it only to the presenter): ${server.token}`)
-    console.log(`Run a demo: npm run demo -- run <demo-id> --url ${server.url} --token=${server.token}`)
-    await new Promise<void>((resolve) => {
+    // Listening for the signals before the server starts: a SIGTERM during start-up still stops it.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
+      process.once('SIGHUP', resolve)
     })
+    const server = await startStandaloneServer({ ...serverOptions, port, host: values.host, publish: true })
+    console.log(`Docker demo server for ${server.demo.status().deck.file} at ${server.url}`)
+    console.log(`Its control token is in ${server.runtimeFile}, readable by this user alone.`)
+    console.log(`Run a demo: npm run demo -- run <demo-id> --url ${server.url}`)
+    const signal = await stopped
+    console.log(`${signal}: stopping the demo server.`)
     await server.close()
     return 0
   }
+
+  if (command === 'login')
+    return login(values.url)
 
   if (!['list', 'run', 'reset'].includes(command))
     throw new UsageError(`Unknown command "${command}".`)
@@ -84,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('"run" takes one demo id, e.g. "npm run demo -- run volume-share".')
   if (command === 'reset' && ids.length > 1)
     throw new UsageError('"reset" takes at most one demo id (none resets the whole deck).')
-  await using session = await open(values.url, values.token, serverOptions, command !== 'list')
+  await using session = await open(values.url, serverOptions, command !== 'list')
   const { client } = session
   switch (command) {
     case 'list':
@@ -101,15 +113,16 @@ interface Session {
   [Symbol.asyncDispose]: () => Promise<void>
 }
 
-async function open(url: string | undefined, token: string | undefined, options: { deckFile: string, offline: boolean, dockerHost?: string }, control: boolean): Promise<Session> {
+async function open(url: string | undefined, options: { deckFile: string, offline: boolean, dockerHost?: string }, control: boolean): Promise<Session> {
   let server: StandaloneServer | undefined
+  let token: string | undefined
   if (url === undefined) {
     server = await startStandaloneServer({ ...options, port: 0, host: '127.0.0.1' })
     url = server.url
     token = server.token
   }
-  else if (token === undefined && control) {
-    token = await fetchToken(new URL(url.replace(/^ws/, 'http')).origin)
+  else if (control) {
+    token = runtimeOf(url).token
   }
   const client = await NodeDemoClient.connect(url, { token })
   return {
@@ -119,6 +132,30 @@ async function open(url: string | undefined, token: string | undefined, options:
       await server?.close()
     },
   }
+}
+
+/** The runtime file of the server at `url` (ws or http), written for this user. */
+function runtimeOf(url: string): RuntimeInfo {
+  const origin = new URL(url.replace(/^ws/, 'http')).origin
+  const info = serverAt(origin)
+  if (!info)
+    throw new Error(`No demo server of this user is running at ${origin}: start one with "npm start" or "npm run demo -- serve", as this user, on this machine.`)
+  return info
+}
+
+/** Prints the running server's current one-time login URL (a fresh one replaces each used one). */
+function login(url: string | undefined): number {
+  if (url !== undefined) {
+    console.log(runtimeOf(url).loginUrl)
+    return 0
+  }
+  const servers = runningServers()
+  if (servers.length === 0)
+    throw new Error('No demo server of this user is running: start the deck with "npm start".')
+  if (servers.length > 1)
+    throw new UsageError(`${servers.length} demo servers are running (${servers.map(info => info.origin).join(', ')}): pick one with --url.`)
+  console.log(servers[0].loginUrl)
+  return 0
 }
 
 function list(status: StatusMessage, json: boolean): number {

@@ -5,7 +5,7 @@
  */
 import { WebSocket } from 'ws'
 import type { ClientMessage, ControlRequest, ErrorMessage, ServerMessage, StatusMessage } from '../protocol'
-import { CLOSE_TOO_LARGE, DemoError, MAX_MESSAGE_BYTES, TOKEN_PATH } from '../protocol'
+import { CLOSE_TOO_LARGE, DemoError, MAX_MESSAGE_BYTES } from '../protocol'
 
 type WithoutToken<T> = T extends unknown ? Omit<T, 'token'> : never
 export type ControlWithoutToken = WithoutToken<ControlRequest>
@@ -140,12 +140,4 @@ export class NodeDemoClient {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }
-}
-
-/** GETs the token the way the presenter's browser does (same origin, from loopback). */
-export async function fetchToken(origin: string): Promise<string> {
-  const response = await fetch(new URL(TOKEN_PATH, origin), { headers: { 'Sec-Fetch-Site': 'same-origin' } })
-  if (!response.ok)
-    throw new Error(`The demo server at ${origin} refused the token (HTTP ${response.status}): ${(await response.text()).trim()}`)
-  return ((await response.json()) as { token: string }).token
 }

@@ -1,24 +1,30 @@
 /**
  * The demo server without an HTTP server of its own: the deck, the run manager, the engine's
  * status and the WebSocket edge, ready to be attached to Vite's dev server (vite-plugin.ts) or
- * to a small standalone one (standalone.ts). Both hosts route two things here: the upgrades
- * for PROTOCOL_PATH and GET TOKEN_PATH.
+ * to a small standalone one (standalone.ts). Both hosts route the upgrades for PROTOCOL_PATH
+ * and the presenter's HTTP endpoints (LOGIN_PATH, TOKEN_PATH) here.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import process from 'node:process'
 import type { Duplex } from 'node:stream'
 import { createDockerEngine } from '../engine/index'
 import type { DemoEngine } from '../engine/types'
 import type { EngineStatus, StatusMessage } from '../protocol'
-import { DemoError, PROTOCOL_VERSION, TOKEN_PATH } from '../protocol'
+import { DemoError, LOGIN_PATH, PROTOCOL_PATH, PROTOCOL_VERSION } from '../protocol'
+import type { PresenterAuth } from './auth'
+import { createPresenterAuth } from './auth'
 import { DeckSource } from './deck-source'
-import { createOriginPolicy, pathOf, refuseTokenRequest } from './origin'
+import { createOriginPolicy } from './origin'
+import { handlePresenterRequest } from './presenter-endpoints'
 import { RunManager } from './run-manager'
 import { SocketServer } from './socket'
+import type { RuntimeFile } from './state-dir'
+import { runtimeFile, sessionKey } from './state-dir'
 import { summarizeDeck } from './summary'
 
 export interface DemoServerOptions {
@@ -38,20 +44,28 @@ export interface DemoServerOptions {
   /** Engine status poll while it is unavailable (and, 5x slower, while it is available). */
   enginePollMs?: number
   stepStopGraceMs?: number
+  /** Signs session cookies; default: the key in the state directory (state-dir.ts). */
+  sessionKey?: Buffer
   log?: (line: string) => void
 }
 
 export interface DemoServer {
   /** The per-launch secret control messages must carry. */
   readonly token: string
+  readonly auth: PresenterAuth
   readonly deckId: string
   readonly workdir: string
   readonly manager: RunManager
   status: () => StatusMessage
   /** Returns false (touching nothing) for upgrades that are not for PROTOCOL_PATH. */
   handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean
-  /** Answers GET TOKEN_PATH; returns false for any other request. */
+  /** Answers LOGIN_PATH and TOKEN_PATH; returns false for any other request. */
   handleRequest: (req: IncomingMessage, res: ServerResponse) => boolean
+  /** Once listening at `origin`: writes the runtime file this user's CLI reads the token from,
+   *  and returns the current one-time login URL. Removed again on close. */
+  publish: (origin: string) => { loginUrl: string, runtimeFile: string }
+  /** The current one-time login URL, `origin` + LOGIN_PATH + the secret. */
+  loginUrl: (origin: string) => string
   /** Checks the engine now and broadcasts a changed status. */
   refreshEngineStatus: () => Promise<EngineStatus>
   close: () => Promise<void>
@@ -78,7 +92,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   const workdir = workdirOf(deckId)
   await mkdir(workdir, { recursive: true })
   const engine = options.engine ?? await loadDockerEngine(offline, options.dockerHost, log)
-  const token = randomBytes(32).toString('hex')
+  const auth = createPresenterAuth(options.sessionKey ?? sessionKey())
   const policy = createOriginPolicy(options.address, options.extraHosts)
 
   let engineStatus: EngineStatus = { available: false, message: 'not checked yet' }
@@ -104,7 +118,8 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   })
   const sockets = new SocketServer({
     manager,
-    token,
+    token: auth.token,
+    isPresenter: auth.isPresenter,
     policy,
     status,
     deck: () => source.deck,
@@ -155,21 +170,22 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   }
   await poll()
 
-  const handleRequest = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (pathOf(req.url) !== TOKEN_PATH)
-      return false
-    res.setHeader('Cache-Control', 'no-store')
-    if (req.method !== 'GET') {
-      res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8', 'Allow': 'GET' }).end('Use GET.\n')
-      return true
-    }
-    const refusal = refuseTokenRequest(req, policy)
-    if (refusal) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Forbidden: ${refusal}\n`)
-      return true
-    }
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token }))
-    return true
+  const loginUrl = (origin: string) => `${origin}${LOGIN_PATH}?secret=${auth.loginSecret}`
+  let published: { file: RuntimeFile, stopWatching: () => void } | undefined
+  const publish = (origin: string) => {
+    published?.stopWatching()
+    const file = published?.file ?? runtimeFile(Number(new URL(origin).port))
+    const write = () => file.update({
+      pid: process.pid,
+      deckFile: source.file,
+      origin,
+      url: `${origin.replace(/^http/, 'ws')}${PROTOCOL_PATH}`,
+      token: auth.token,
+      loginUrl: loginUrl(origin),
+    })
+    write()
+    published = { file, stopWatching: auth.onRotate(write) }
+    return { loginUrl: loginUrl(origin), runtimeFile: file.path }
   }
 
   let closing: Promise<void> | undefined
@@ -177,6 +193,8 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     closing ??= (async () => {
       closed = true
       clearTimeout(pollTimer)
+      published?.stopWatching()
+      published?.file.remove()
       source.close()
       sockets.close()
       await manager.close()
@@ -187,13 +205,16 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   }
 
   return {
-    token,
+    token: auth.token,
+    auth,
     deckId,
     workdir,
     manager,
     status,
     handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
-    handleRequest,
+    handleRequest: (req, res) => handlePresenterRequest(req, res, auth, policy),
+    publish,
+    loginUrl,
     refreshEngineStatus,
     close,
     [Symbol.asyncDispose]: close,

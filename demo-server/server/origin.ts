@@ -1,8 +1,9 @@
 /**
  * Who may talk to the demo server. Same origin only: the page must come from the host and port
  * this server is reached on, and that host must be one the listening address really answers
- * to (a DNS-rebound name is not). The token goes only to the presenter's own browser: loopback,
- * same-origin. Pure functions over request headers, plus the address lookup.
+ * to (a DNS-rebound name is not). The token goes only to a same-origin request from a browser
+ * that holds the presenter's session (auth.ts). Pure functions over request headers, plus the
+ * address lookup.
  */
 import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -12,9 +13,6 @@ import os from 'node:os'
 export interface OriginPolicy {
   /** `host:port` values (lowercase; IPv6 in brackets) this server may be reached as. */
   allowedHosts: () => Set<string>
-  /** The allowed hosts only a further name accounts for (a tunnel's public name): requests by
-   *  them arrive on loopback, from the tunnel, whoever opened the deck at its other end. */
-  tunnelHosts: () => Set<string>
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
@@ -44,14 +42,6 @@ export function createOriginPolicy(address: () => AddressInfo | string | null, e
     allowedHosts: () => {
       const info = listening()
       return info ? new Set([...ownHosts(info), ...extrasOn(info.port)]) : new Set()
-    },
-    tunnelHosts: () => {
-      const info = listening()
-      if (!info)
-        return new Set()
-      const own = ownHosts(info)
-      // A loopback name (a local port forward) still means a browser on this machine.
-      return new Set([...extrasOn(info.port)].filter(host => !own.has(host) && !isLoopbackName(host)))
     },
   }
 }
@@ -83,12 +73,6 @@ function ownHosts(info: AddressInfo): Set<string> {
   return hosts
 }
 
-/** `localhost:8080`, `127.0.0.2`, `[::1]:3030`: a host whose name is a loopback one. */
-function isLoopbackName(host: string): boolean {
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')
-  return name === 'localhost' || isLoopback(name)
-}
-
 /** The `Host` header (trimmed, lowercase; browsers leave the default port out) when it is a
  *  name this server is reached as, else undefined: a DNS-rebound name is not one. */
 function allowedHost(req: IncomingMessage, policy: OriginPolicy): string | undefined {
@@ -113,22 +97,29 @@ export function refuseUpgrade(req: IncomingMessage, policy: OriginPolicy): strin
   return undefined
 }
 
-/** Why the token is refused, or undefined for the presenter's own browser. */
-export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy): string | undefined {
-  if (!isLoopback(req.socket.remoteAddress))
-    return `the token is only given to a browser on this machine (the request came from ${req.socket.remoteAddress ?? 'an unknown address'}); other windows may watch`
+/** Why the token is refused, or undefined for a same-origin request from a browser that holds
+ *  the presenter's session (`hasSession`, auth.ts). No loopback rule: the cookie is the proof,
+ *  and a co-presenter on another machine gets one from a login URL; a request by loopback
+ *  proves nothing (any local process, a container on the host network, a reverse proxy). */
+export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy, hasSession: boolean): string | undefined {
   const host = allowedHost(req, policy)
   if (!host)
     return foreignHost(req)
-  if (policy.tunnelHosts().has(host))
-    return `the deck was reached as "${host}", a further host name (a tunnel): who opens it there may only watch; the presenter opens it on this machine, by localhost`
   const site = req.headers['sec-fetch-site']
   if (site !== undefined && site !== 'same-origin')
     return `the request is "${site}", not same-origin`
   const origin = req.headers.origin
   if (origin !== undefined && !sameOrigin(origin, host))
     return `the Origin "${origin}" is not the deck's own origin`
+  if (!hasSession)
+    return 'this browser has not signed in as the presenter: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); other windows may watch'
   return undefined
+}
+
+/** Why a login request is refused before its secret is looked at: only by a name this server is
+ *  reached as (a DNS-rebound page must not plant a session). */
+export function refuseLoginRequest(req: IncomingMessage, policy: OriginPolicy): string | undefined {
+  return allowedHost(req, policy) ? undefined : foreignHost(req)
 }
 
 /** The Origin names the same host and port the request was sent to (URL.host, like Host,

@@ -21,6 +21,8 @@ import { findDemo } from './run-manager'
 export interface SocketServerOptions {
   manager: RunManager
   token: string
+  /** The upgrade comes from a presenter (auth.ts): a session cookie or the token as Bearer. */
+  isPresenter?: (req: IncomingMessage) => boolean
   policy: OriginPolicy
   status: () => StatusMessage
   deck: () => Deck
@@ -49,7 +51,7 @@ export class SocketServer {
   #closed = false
 
   constructor(options: SocketServerOptions) {
-    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, maxClients: 256, log: () => {}, ...withoutUndefined(options) }
+    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, maxClients: 256, isPresenter: () => false, log: () => {}, ...withoutUndefined(options) }
     this.#token = digest(options.token)
     // ws closes a connection whose frame exceeds maxPayload (close code 1009) before any
     // handler runs; see CLOSE_TOO_LARGE in protocol.ts.
@@ -275,7 +277,7 @@ function lacksToken(peeked: (ErrorContext & { hasToken?: true }) | undefined): D
 }
 
 function unauthorized(type: string): DemoError {
-  return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. Open the deck on the presenter's machine (the token is served to loopback only).`)
+  return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. To control, open the login URL that "npm start" printed (a fresh one: npm run demo -- login).`)
 }
 
 function textOf(data: RawData): string {

@@ -1,6 +1,6 @@
 /**
  * The demo server on an HTTP server of its own, for the CLI and the tests (`demo serve`, `demo
- * run`). The deck itself is served by Slidev; this serves only the socket and the token.
+ * run`). The deck itself is served by Slidev; this serves only the socket, login and token.
  * Listens on 127.0.0.1 unless told otherwise: exposing the engine is a deliberate act.
  */
 import { createServer } from 'node:http'
@@ -14,12 +14,16 @@ export interface StandaloneOptions extends Omit<DemoServerOptions, 'address'> {
   /** 0 picks a free port. */
   port?: number
   host?: string
+  /** Write the runtime file, so that this user's CLI finds the token (`demo serve`). */
+  publish?: boolean
 }
 
 export interface StandaloneServer {
   demo: DemoServer
   /** `http://host:port`: the origin clients must send. */
   origin: string
+  /** With `publish`: the runtime file holding the token (for this user alone). */
+  runtimeFile?: string
   /** `ws://host:port/__docker-demo` */
   url: string
   port: number
@@ -62,6 +66,7 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
   // Every interface: name loopback, an address the server answers to (`[::]` is not one).
   const hostInUrl = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   const origin = `http://${hostInUrl}:${port}`
+  const published = options.publish ? demo.publish(origin) : undefined
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
@@ -71,5 +76,5 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
     })()
     return closing
   }
-  return { demo, origin, url: `ws://${hostInUrl}:${port}${PROTOCOL_PATH}`, port, token: demo.token, close, [Symbol.asyncDispose]: close }
+  return { demo, origin, runtimeFile: published?.runtimeFile, url: `ws://${hostInUrl}:${port}${PROTOCOL_PATH}`, port, token: demo.token, close, [Symbol.asyncDispose]: close }
 }

@@ -13,6 +13,8 @@ export const DECK_ENV = 'DOCKER_DEMO_DECK'
 export const OFFLINE_ENV = 'DOCKER_DEMO_OFFLINE'
 /** Comma-separated further host names the deck is deliberately reached by (a tunnel). */
 export const HOSTS_ENV = 'DOCKER_DEMO_HOSTS'
+/** Set by scripts/start.mjs for `npm start -- --open`: open the login URL, not the bare deck. */
+export const OPEN_ENV = 'DOCKER_DEMO_OPEN'
 
 export interface DockerDemoPluginOptions {
   /** The deck; default: $DOCKER_DEMO_DECK, else the `.md` Slidev was started with, else slides.md. */
@@ -49,6 +51,20 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         console.error(`[docker-demo] no demo server: ${error instanceof Error ? error.message : String(error)}`)
         return
       }
+      const announce = () => {
+        const address = httpServer.address()
+        if (address === null || typeof address === 'string')
+          return
+        const { loginUrl } = demo.publish(`http://localhost:${address.port}`)
+        // The secret is the presenter's to use: it is spent once a browser trades it.
+        console.log(`[docker-demo] presenter login (opens controls in that browser; others watch):\n  ${loginUrl}`)
+        if (process.env[OPEN_ENV] === '1')
+          void openInBrowser(loginUrl)
+      }
+      if (httpServer.listening)
+        announce()
+      else
+        httpServer.once('listening', announce)
       // Vite's own HMR socket shares 'upgrade': handleUpgrade leaves other paths alone.
       const onUpgrade = (req: Parameters<typeof demo.handleUpgrade>[0], socket: Parameters<typeof demo.handleUpgrade>[1], head: Buffer) => {
         demo.handleUpgrade(req, socket, head)
@@ -70,6 +86,16 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         void demo.close()
       })
     },
+  }
+}
+
+async function openInBrowser(url: string): Promise<void> {
+  try {
+    const { default: open } = await import('open')
+    await open(url)
+  }
+  catch {
+    console.log(`[docker-demo] could not open a browser: open the login URL above yourself.`)
   }
 }
 

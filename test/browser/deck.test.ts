@@ -55,7 +55,9 @@ beforeAll(async () => {
   presenter = await context.newPage()
   audience = await context.newPage()
   // Load both fully before any container starts: veths appearing abort loads in flight.
-  await gotoSettled(presenter, `${slidev.url}/presenter/1`)
+  // The presenter opens the URL the deck printed; the audience window shares the cookie.
+  await gotoSettled(presenter, slidev.loginUrl('/presenter/1'))
+  expect(new URL(presenter.url()).pathname).toBe('/presenter/1')
   await gotoSettled(audience, `${slidev.url}/1`)
 })
 
@@ -87,15 +89,21 @@ describe('DockerDemo in the browser', () => {
     await presenter.screenshot({ path: path.join(SCREENSHOTS, 'deck-presenter-hello.png') })
   })
 
-  it('shows a late window the run it missed, read-only when its token is refused', async () => {
-    const viewer = await context.newPage()
-    await viewer.route(`**${TOKEN_PATH}`, route => route.fulfill({ status: 403, body: 'Forbidden' }))
+  it('shows a late window of another browser the run it missed, read-only: it never signed in', async () => {
+    await using other = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+    const viewer = await other.newPage()
+    const tokenAnswers: number[] = []
+    viewer.on('response', (response) => {
+      if (response.url().endsWith(TOKEN_PATH))
+        tokenAnswers.push(response.status())
+    })
     await gotoSettled(viewer, `${slidev.url}/1`)
     await viewer.locator(`${demo('hello')} .docker-demo-note`, { hasText: 'view only' }).waitFor({ timeout: 30_000 })
     expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(1)
     expect(await viewer.locator(`${demo('hello')} :is([data-action], button.docker-demo-chip)`).count()).toBe(0)
     expect(await outputAfter(viewer, 'hello', 'ok')).toBe(await presenter.locator(`${demo('hello')} .demo-output`).innerText())
-    await viewer.close()
+    expect(tokenAnswers).toContain(403)
+    expect(tokenAnswers).not.toContain(200)
   })
 
   it('runs step by step on the next slide; an expected failure is reported as such', async () => {

@@ -149,6 +149,9 @@ async function answers(isolation: Isolation, url: string): Promise<boolean> {
 export interface SlidevProcess {
   url: string
   output: () => string
+  /** The one-time presenter login URL the deck printed last (each use prints no new one: the
+   *  server keeps the next in its runtime file), with `next` as the page to land on. */
+  loginUrl: (next?: string) => string
   [Symbol.asyncDispose]: () => Promise<void>
 }
 
@@ -170,7 +173,13 @@ export async function startSlidev(isolation: Isolation, deck = FIXTURE_DECK, tim
     }
     await new Promise(r => setTimeout(r, 250))
   }
-  return { url, output, [Symbol.asyncDispose]: stop }
+  const loginUrl = (next = '/') => {
+    const printed = [...output().matchAll(/presenter login[^\n]*\n\s*(http:\S+)/g)].at(-1)?.[1]
+    if (!printed)
+      throw new Error(`slidev printed no presenter login URL:\n${output()}`)
+    return `${printed}&next=${encodeURIComponent(next)}`
+  }
+  return { url, output, loginUrl, [Symbol.asyncDispose]: stop }
 }
 
 /** Waits until `url` answers 2xx from inside the isolation. */

@@ -1,10 +1,12 @@
 /** `npm run demo`: the CLI drives an in-process server over the socket, as a slide does. */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoEngine } from '../../demo-server/engine/types'
 import { MAX_INPUT_CHARS } from '../../demo-server/protocol'
 import { deckIdOf } from '../../demo-server/server/demo-server'
+import { serverAt } from '../../demo-server/server/state-dir'
 import type { Sandbox } from './helpers'
 import { realEngine, sandbox } from './helpers'
 
@@ -85,4 +87,37 @@ describe('demo CLI', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(/Reset demo "hello": removed \d+ containers/)
   }, 60_000)
+
+  it('serves through npm with no token on its output or command line, and stops on SIGTERM', async () => {
+    // Through npm, as a presenter starts it: npm must hand the signal to the server itself.
+    const child = spawn('npm', ['run', '--silent', 'demo', '--', 'serve', '--port', '0', '--offline', path.join(box.dir, 'demos.md')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+    try {
+      await expect.poll(() => output, { timeout: 30_000 }).toMatch(/ws:\/\/127\.0\.0\.1:\d+\/__docker-demo/)
+      const url = output.match(/ws:\/\/127\.0\.0\.1:\d+\/__docker-demo/)![0]
+      const info = serverAt(url.replace(/^ws/, 'http'))!
+      expect(output).not.toContain(info.token)
+      const { stdout: commandLines } = await promisify(execFile)('ps', ['-eo', 'args'])
+      expect(commandLines).not.toContain(info.token)
+
+      // Another command of this user finds the token in the runtime file.
+      const ran = await demo('run', 'hello', '--step', '1', '--url', url)
+      expect(ran.stdout).toMatch(/^hello\r?$/m)
+      expect(ran.code).toBe(0)
+      const login = await demo('login', '--url', url)
+      expect(login.stdout.trim()).toBe(serverAt(url.replace(/^ws/, 'http'))!.loginUrl)
+
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      // Nothing listens any more, and the runtime file is gone.
+      await expect(fetch(url.replace(/^ws/, 'http'))).rejects.toThrow()
+      expect(serverAt(url.replace(/^ws/, 'http'))).toBeUndefined()
+    }
+    finally {
+      child.kill('SIGKILL')
+    }
+  }, 90_000)
 })

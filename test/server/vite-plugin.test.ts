@@ -1,12 +1,13 @@
 /**
  * The demo server on Vite's own dev server (what `npm start` does through vite.config.ts):
- * the token and the socket on the deck's origin, beside Vite's HMR socket.
+ * the login, the token's runtime file and the socket on the deck's origin, beside Vite's HMR socket.
  */
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'vite'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { NodeDemoClient, fetchToken } from '../../demo-server/server/client'
+import { NodeDemoClient } from '../../demo-server/server/client'
+import { serverAt } from '../../demo-server/server/state-dir'
 import { dockerDemoPlugin } from '../../demo-server/server/vite-plugin'
 import { PROTOCOL_PATH } from '../../demo-server/protocol'
 import { isEnded, realEngine, sandbox } from './helpers'
@@ -26,7 +27,9 @@ describe('the Vite plugin', () => {
     try {
       const port = (vite.httpServer!.address() as AddressInfo).port
       const origin = `http://127.0.0.1:${port}`
-      const token = await fetchToken(origin)
+      // Published for this user's CLI once Vite listens.
+      const token = serverAt(origin)?.token
+      expect(token).toMatch(/\S{32,}/)
       await using client = await NodeDemoClient.connect(`ws://127.0.0.1:${port}${PROTOCOL_PATH}`, { token })
       expect(client.status.deck.demos.map(d => d.id)).toContain('hello')
       const ended = client.next(isEnded('hello', 1), 30_000)
