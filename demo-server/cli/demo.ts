@@ -7,7 +7,7 @@
  *   demo list  [deck.md] [--json]
  *   demo run   <demo-id> [deck.md] [--step N] [--offline] [--interactive]
  *   demo reset [<demo-id>] [deck.md]
- *   demo login [--url URL]
+ *   demo login [--url URL] [--host NAME]
  *
  * --url ws://127.0.0.1:PORT/__docker-demo talks to a running server instead: `npm start`'s, or
  * `demo serve`'s. The token comes from that server's runtime file, which only this user can
@@ -30,7 +30,9 @@ const USAGE = `Usage:
   npm run demo -- run   <demo-id> [deck.md] [--step N] [--offline] [--interactive]
                   (--interactive, -i: type into run -it / exec -it steps; Ctrl-] cancels)
   npm run demo -- reset [<demo-id>] [deck.md]
-  npm run demo -- login [--url URL]     a fresh one-time login URL for the presenter's browser
+  npm run demo -- login [--url URL] [--host NAME]
+                  a one-time login URL for a browser (--host: as a co-presenter's machine
+                  reaches this one, e.g. its LAN address with npm start -- --remote)
 Options for list, run, reset: --url ws://HOST:PORT/__docker-demo to use a running server (e.g.
 the one "npm start" serves) instead of starting one here; its token is read from the runtime
 file it wrote for this user.`
@@ -86,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'login')
-    return login(values.url)
+    return login(values.url, values.host)
 
   if (!['list', 'run', 'reset'].includes(command))
     throw new UsageError(`Unknown command "${command}".`)
@@ -143,10 +145,17 @@ function runtimeOf(url: string): RuntimeInfo {
   return info
 }
 
-/** Prints the running server's current one-time login URL (a fresh one replaces each used one). */
-function login(url: string | undefined): number {
+/** Prints the running server's current one-time login URL (a fresh one replaces each used one),
+ *  with `host` in place of localhost for a browser on another machine. */
+function login(url: string | undefined, host: string | undefined): number {
+  const print = (loginUrl: string) => {
+    const printed = new URL(loginUrl)
+    if (host !== undefined)
+      printed.hostname = host
+    console.log(printed.href)
+  }
   if (url !== undefined) {
-    console.log(runtimeOf(url).loginUrl)
+    print(runtimeOf(url).loginUrl)
     return 0
   }
   const servers = runningServers()
@@ -154,7 +163,7 @@ function login(url: string | undefined): number {
     throw new Error('No demo server of this user is running: start the deck with "npm start".')
   if (servers.length > 1)
     throw new UsageError(`${servers.length} demo servers are running (${servers.map(info => info.origin).join(', ')}): pick one with --url.`)
-  console.log(servers[0].loginUrl)
+  print(servers[0].loginUrl)
   return 0
 }
 
