@@ -194,10 +194,33 @@ export interface RunRecord {
   ended?: RunEndedMessage
 }
 
+export interface RemovedCounts {
+  containers: number
+  networks: number
+  volumes: number
+}
+
+/** An object of the deck that a reset could not remove; the reset went on with the others. */
+export interface NotRemoved {
+  kind: 'container' | 'network' | 'volume'
+  /** As `docker ps` / `docker network ls` / `docker volume ls` shows it. */
+  name: string
+  /** The daemon's words, what still holds the object, and what to do. */
+  reason: string
+}
+
+/** What one reset did: every object it could remove is gone, each other one is named. */
+export interface ResetReport {
+  removed: RemovedCounts
+  notRemoved: NotRemoved[]
+}
+
 export interface ResetDoneMessage {
   type: 'reset-done'
   demoId?: string
-  removed: { containers: number; networks: number; volumes: number }
+  removed: RemovedCounts
+  /** Present when something stayed (the reset is then incomplete; see describeNotRemoved). */
+  notRemoved?: NotRemoved[]
 }
 
 export interface ErrorMessage extends ErrorPayload {
@@ -235,6 +258,8 @@ export const ERROR_CODES = [
   'NEEDS_INTERNET',
   'UNSUPPORTED_COMMAND',
   'STEP_FAILED',
+  /** A reset removed what it could; reset-done's `notRemoved` names what stayed, and why. */
+  'RESET_INCOMPLETE',
   'INTERNAL',
 ] as const
 
@@ -257,6 +282,11 @@ export class DemoError extends Error {
   toPayload(): ErrorPayload {
     return { code: this.code, message: this.message }
   }
+}
+
+/** One line per object a reset left behind, the same in the CLI and on the slide. */
+export function describeNotRemoved(item: NotRemoved): string {
+  return `${item.kind} "${item.name}": ${item.reason}`
 }
 
 export function toErrorPayload(error: unknown): ErrorPayload {
