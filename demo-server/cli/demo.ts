@@ -14,6 +14,7 @@
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
+import { START_DOCKER } from '../presenter-help'
 import { describeNotRemoved, splitInput } from '../protocol'
 import { NodeDemoClient, fetchToken } from '../server/client'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
@@ -152,7 +153,7 @@ async function run(client: NodeDemoClient, demoId: string, step: number | undefi
   const demos = client.status.deck.demos
   const demo = demos.find(d => d.id === demoId)
   if (!client.status.engine.available) {
-    console.error(`Cannot run "${demoId}": the Docker engine is unavailable (${client.status.engine.message ?? 'no reason given'}). Start it (here: bash test/setup/dockerd.sh) and try again.`)
+    console.error(`Cannot run "${demoId}": the Docker engine is unavailable. ${client.status.engine.message ?? START_DOCKER}`)
     return EXIT_REFUSED
   }
   const ended: RunEndedMessage[] = []
