@@ -1,7 +1,8 @@
 /**
  * `host$ COMMAND`: runs on the Docker host, from a short-lived helper container that enters the
- * host's mount, UTS, network and IPC namespaces through dockerd's pid (NOTES.md: `Privileged`
- * fails here and PID 1 is not the host's init; PidMode host + three capabilities work).
+ * host's mount, UTS, network and IPC namespaces through dockerd's pid (docs/engine-notes.md:
+ * `Privileged` fails here and PID 1 is not the host's init; PidMode host + three capabilities
+ * work).
  */
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
