@@ -45,11 +45,12 @@ function explain(kind: Kind, name: string, daemonWords: string, holders: Docker.
   const reason = daemonWords.replace(/\.+$/, '')
   if (holders.length === 0)
     return `${reason}. Remove it yourself (docker ${kind === 'container' ? 'rm -f' : `${kind} rm`} ${name}) or reset again.`
-  const names = holders.map(c => `${containerName(c)}${c.Labels?.[DECK_LABEL] === deckId ? '' : ' (not created by this deck)'}`)
-  const release = kind === 'network'
-    ? `docker network disconnect ${name} ${containerName(holders[0])}`
-    : `docker rm ${containerName(holders[0])}`
-  return `${reason}; still used by ${names.join(', ')}. The deck leaves containers it did not create alone: release it (e.g. ${release}) if that is yours to do, then reset again.`
+  const foreign = holders.filter(c => c.Labels?.[DECK_LABEL] !== deckId)
+  const names = holders.map(c => `${containerName(c)}${foreign.includes(c) ? ' (not created by this deck)' : ''}`)
+  const first = containerName(foreign[0] ?? holders[0])
+  const release = kind === 'network' ? `docker network disconnect ${name} ${first}` : `docker rm ${first}`
+  const why = foreign.length > 0 ? 'The deck leaves containers it did not create alone: release' : 'Release'
+  return `${reason}; still used by ${names.join(', ')}. ${why} it (e.g. ${release}) if that is yours to do, then reset again.`
 }
 
 function containerName(info: Docker.ContainerInfo): string {
