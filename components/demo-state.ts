@@ -8,6 +8,7 @@ import type {
   AsciicastOutputEvent,
   DemoSummary,
   ErrorPayload,
+  NotRemoved,
   RunEndedMessage,
   RunOutcome,
   RunRecord,
@@ -15,6 +16,7 @@ import type {
   StatusMessage,
   StepSummary,
 } from '../demo-server/protocol'
+import { describeNotRemoved } from '../demo-server/protocol'
 
 export interface RunView {
   runId: string
@@ -79,6 +81,13 @@ export function pushError(list: ErrorPayload[], error: ErrorPayload): void {
     list.splice(0, list.length - MAX_ERRORS)
 }
 
+/** One coded error listing every object a reset could not remove, or undefined when none. */
+export function resetIncomplete(notRemoved: NotRemoved[]): ErrorPayload | undefined {
+  if (notRemoved.length === 0)
+    return undefined
+  return { code: 'RESET_INCOMPLETE', message: `Reset left ${notRemoved.map(describeNotRemoved).join('; ')}` }
+}
+
 function findRun(view: DemoView | undefined, runId: string): RunView | undefined {
   return view?.runs.find(r => r.runId === runId)
 }
@@ -114,14 +123,19 @@ export function applyServerMessage(state: ClientState, message: ServerMessage): 
         run.ended = message
       return
     }
-    case 'reset-done':
+    case 'reset-done': {
       for (const [id, view] of Object.entries(state.demos)) {
         if (message.demoId === undefined || message.demoId === id) {
           view.runs = []
           view.errors = []
         }
       }
+      // What the reset left behind stays on the slide until the next reset.
+      const incomplete = resetIncomplete(message.notRemoved ?? [])
+      if (incomplete)
+        pushError(message.demoId ? demoView(state, message.demoId).errors : state.errors, incomplete)
       return
+    }
     case 'error':
       if (message.demoId)
         pushError(demoView(state, message.demoId).errors, message)

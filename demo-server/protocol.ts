@@ -197,10 +197,33 @@ export interface RunRecord {
   ended?: RunEndedMessage
 }
 
+export interface RemovedCounts {
+  containers: number
+  networks: number
+  volumes: number
+}
+
+/** An object of the deck that a reset could not remove; the reset went on with the others. */
+export interface NotRemoved {
+  kind: 'container' | 'network' | 'volume'
+  /** As `docker ps` / `docker network ls` / `docker volume ls` shows it. */
+  name: string
+  /** The daemon's words, what still holds the object, and what to do. */
+  reason: string
+}
+
+/** What one reset did: every object it could remove is gone, each other one is named. */
+export interface ResetReport {
+  removed: RemovedCounts
+  notRemoved: NotRemoved[]
+}
+
 export interface ResetDoneMessage {
   type: 'reset-done'
   demoId?: string
-  removed: { containers: number; networks: number; volumes: number }
+  removed: RemovedCounts
+  /** Present when something stayed (the reset is then incomplete; see describeNotRemoved). */
+  notRemoved?: NotRemoved[]
 }
 
 export interface ErrorMessage extends ErrorPayload {
@@ -238,6 +261,8 @@ export const ERROR_CODES = [
   'NEEDS_INTERNET',
   'UNSUPPORTED_COMMAND',
   'STEP_FAILED',
+  /** A reset removed what it could; reset-done's `notRemoved` names what stayed, and why. */
+  'RESET_INCOMPLETE',
   'INTERNAL',
 ] as const
 
@@ -262,6 +287,11 @@ export class DemoError extends Error {
   }
 }
 
+/** One line per object a reset left behind, the same in the CLI and on the slide. */
+export function describeNotRemoved(item: NotRemoved): string {
+  return `${item.kind} "${item.name}": ${item.reason}`
+}
+
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof DemoError)
     return error.toPayload()
@@ -271,31 +301,44 @@ export function toErrorPayload(error: unknown): ErrorPayload {
 // ---------------------------------------------------------------------------------------------
 // Validation at the edge: the server never trusts a frame's shape.
 
-type Check = (value: unknown) => boolean
-const isString: Check = v => typeof v === 'string' && v.length > 0 && v.length <= 256
-const isOptionalString: Check = v => v === undefined || isString(v)
-const isDimension: Check = v => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 1000
-const isOptionalDimension: Check = v => v === undefined || isDimension(v)
+/** Client messages are flat objects of strings, numbers and booleans (depth 1). A little room
+ *  above that lets a nested field be refused by name; far beyond it, a frame is refused before
+ *  JSON.parse builds it, so nothing later (validation, error text, logs) walks a deep value. */
+export const MAX_NESTING_DEPTH = 8
 
-const shapes: Record<ClientMessage['type'], Record<string, Check>> = {
+interface Field {
+  check: (value: unknown) => boolean
+  /** What the field must be, for the error message. */
+  expected: string
+}
+
+const NAME: Field = { check: v => typeof v === 'string' && v.length > 0 && v.length <= 256, expected: 'a string of 1 to 256 characters' }
+const OPTIONAL_NAME: Field = { check: v => v === undefined || NAME.check(v), expected: `absent or ${NAME.expected}` }
+const DIMENSION: Field = { check: v => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 1000, expected: 'a whole number from 1 to 1000' }
+const OPTIONAL_DIMENSION: Field = { check: v => v === undefined || DIMENSION.check(v), expected: `absent or ${DIMENSION.expected}` }
+
+const shapes: Record<ClientMessage['type'], Record<string, Field>> = {
   run: {
-    token: isString,
-    demoId: isString,
-    step: v => v === undefined || (Number.isInteger(v) && (v as number) >= 1),
-    interactive: v => v === undefined || typeof v === 'boolean',
-    cols: isOptionalDimension,
-    rows: isOptionalDimension,
+    token: NAME,
+    demoId: NAME,
+    step: { check: v => v === undefined || (Number.isInteger(v) && (v as number) >= 1), expected: 'absent or a whole number from 1' },
+    interactive: { check: v => v === undefined || typeof v === 'boolean', expected: 'absent or true or false' },
+    cols: OPTIONAL_DIMENSION,
+    rows: OPTIONAL_DIMENSION,
   },
-  cancel: { token: isString, demoId: isString },
-  reset: { token: isString, demoId: isOptionalString },
-  input: { token: isString, runId: isString, data: v => typeof v === 'string' && v.length <= MAX_INPUT_CHARS },
-  resize: { token: isString, runId: isString, cols: isDimension, rows: isDimension },
-  subscribe: { demoId: isString },
-  unsubscribe: { demoId: isString },
+  cancel: { token: NAME, demoId: NAME },
+  reset: { token: NAME, demoId: OPTIONAL_NAME },
+  input: { token: NAME, runId: NAME, data: { check: v => typeof v === 'string' && v.length <= MAX_INPUT_CHARS, expected: `a string of at most ${MAX_INPUT_CHARS} characters` } },
+  resize: { token: NAME, runId: NAME, cols: DIMENSION, rows: DIMENSION },
+  subscribe: { demoId: NAME },
+  unsubscribe: { demoId: NAME },
 }
 
 /** Parses one frame into a client message, or throws a DemoError with a stable code. */
 export function parseClientMessage(frame: string): ClientMessage {
+  const tooDeep = firstTooDeep(frame, MAX_NESTING_DEPTH)
+  if (tooDeep !== undefined)
+    throw new DemoError('BAD_MESSAGE', `The message nests arrays or objects more than ${MAX_NESTING_DEPTH} levels deep (at character ${tooDeep + 1}); a client message is one flat JSON object, e.g. {"type":"subscribe","demoId":"hello"}.`)
   let value: unknown
   try {
     value = JSON.parse(frame)
@@ -304,22 +347,76 @@ export function parseClientMessage(frame: string): ClientMessage {
     throw new DemoError('BAD_JSON', 'The message is not JSON. Send one JSON object per frame.')
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new DemoError('BAD_MESSAGE', 'The message must be a JSON object with a "type".')
+    throw new DemoError('BAD_MESSAGE', `The message must be a JSON object with a "type", got ${describeValue(value)}.`)
   const record = value as Record<string, unknown>
   const type = record.type
   // Own keys only: `in` would also accept "toString", "constructor", ... from the prototype.
   if (typeof type !== 'string' || !Object.hasOwn(shapes, type))
-    throw new DemoError('BAD_MESSAGE', `Unknown message type ${JSON.stringify(type)}; expected one of ${Object.keys(shapes).join(', ')}.`)
+    throw new DemoError('BAD_MESSAGE', `Unknown message type ${Object.hasOwn(record, 'type') ? describeValue(type) : '(no "type" field)'}; expected one of ${Object.keys(shapes).join(', ')}.`)
   const shape = shapes[type as ClientMessage['type']]
-  for (const [key, check] of Object.entries(shape)) {
-    if (!check(record[key]))
-      throw new DemoError('BAD_MESSAGE', `"${type}" message has an invalid or missing "${key}".`)
+  for (const [key, field] of Object.entries(shape)) {
+    const given = Object.hasOwn(record, key) ? record[key] : undefined
+    if (!field.check(given))
+      throw new DemoError('BAD_MESSAGE', `"${type}" message has an invalid or missing "${key}": got ${given === undefined ? 'nothing' : describeValue(given)}, expected ${field.expected}.`)
   }
   for (const key of Object.keys(record)) {
     if (key !== 'type' && !Object.hasOwn(shape, key))
-      throw new DemoError('BAD_MESSAGE', `"${type}" message has an unknown field "${key}".`)
+      throw new DemoError('BAD_MESSAGE', `"${type}" message has an unknown field ${quoteShort(key)}; it takes ${Object.keys(shape).join(', ')}.`)
   }
   return record as unknown as ClientMessage
+}
+
+/**
+ * The index of the first `[` or `{` that opens level `limit + 1`, outside strings; undefined
+ * when the text stays within `limit`. One pass, no recursion, no allocation: it runs before
+ * JSON.parse on text nobody vouches for. Text that is not JSON may be counted loosely, but
+ * either way it is refused with a code.
+ */
+function firstTooDeep(text: string, limit: number): number | undefined {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5C) // backslash: the next character is escaped
+        i++
+      else if (c === 0x22)
+        inString = false
+    }
+    else if (c === 0x22) {
+      inString = true
+    }
+    else if (c === 0x5B || c === 0x7B) {
+      if (++depth > limit)
+        return i
+    }
+    else if (c === 0x5D || c === 0x7D) {
+      depth--
+    }
+  }
+  return undefined
+}
+
+/** A value from a frame, named for an error message without walking into it: arrays and
+ *  objects by kind, strings quoted and cut short (a frame may carry 64 KB). */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string')
+    return `the string ${quoteShort(value)}`
+  if (Array.isArray(value))
+    return `an array of ${value.length} items`
+  if (value === null)
+    return 'null'
+  if (typeof value === 'object')
+    return 'an object'
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `${typeof value} ${String(value)}`
+  return typeof value
+}
+
+const QUOTE_CHARS = 40
+
+function quoteShort(text: string): string {
+  return text.length <= QUOTE_CHARS ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, QUOTE_CHARS))}... (${text.length} characters)`
 }
 
 /** Code points per `input` part: within MAX_INPUT_CHARS (two units per astral character), and

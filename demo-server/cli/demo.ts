@@ -16,7 +16,8 @@
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
-import { splitInput } from '../protocol'
+import { START_DOCKER } from '../presenter-help'
+import { describeNotRemoved, splitInput } from '../protocol'
 import { NodeDemoClient } from '../server/client'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
 import type { StandaloneServer } from '../server/standalone'
@@ -37,8 +38,8 @@ Options for list, run, reset: --url ws://HOST:PORT/__docker-demo to use a runnin
 the one "npm start" serves) instead of starting one here; its token is read from the runtime
 file it wrote for this user.`
 
-/** Exit codes: 0 every outcome ok / expected-failure / skipped; 1 a step failed; 2 the request
- *  was refused or wrong (usage, unknown demo, no engine). */
+/** Exit codes: 0 every outcome ok / expected-failure / skipped; 1 a step failed, or a reset
+ *  left objects behind; 2 the request was refused or wrong (usage, unknown demo, no engine). */
 const EXIT_FAILED = 1
 const EXIT_REFUSED = 2
 
@@ -198,7 +199,7 @@ async function run(client: NodeDemoClient, demoId: string, step: number | undefi
   const demos = client.status.deck.demos
   const demo = demos.find(d => d.id === demoId)
   if (!client.status.engine.available) {
-    console.error(`Cannot run "${demoId}": the Docker engine is unavailable (${client.status.engine.message ?? 'no reason given'}). Start it (here: bash test/setup/dockerd.sh) and try again.`)
+    console.error(`Cannot run "${demoId}": the Docker engine is unavailable. ${client.status.engine.message ?? START_DOCKER}`)
     return EXIT_REFUSED
   }
   const ended: RunEndedMessage[] = []
@@ -330,11 +331,18 @@ async function reset(client: NodeDemoClient, demoId: string | undefined): Promis
     console.error(message.message)
     return EXIT_REFUSED
   }
-  if (message.type === 'reset-done') {
-    const { containers, networks, volumes } = message.removed
-    console.log(`Reset ${demoId === undefined ? 'the whole deck' : `demo "${demoId}"`}: removed ${containers} containers, ${networks} networks, ${volumes} volumes.`)
-  }
-  return 0
+  if (message.type !== 'reset-done')
+    return 0
+  const what = demoId === undefined ? 'the whole deck' : `demo "${demoId}"`
+  const { containers, networks, volumes } = message.removed
+  console.log(`Reset ${what}: removed ${containers} containers, ${networks} networks, ${volumes} volumes.`)
+  const left = message.notRemoved ?? []
+  if (left.length === 0)
+    return 0
+  console.error(`Reset of ${what} is incomplete: ${left.length} ${left.length === 1 ? 'object' : 'objects'} of the deck could not be removed.`)
+  for (const item of left)
+    console.error(`  ${describeNotRemoved(item)}`)
+  return EXIT_FAILED
 }
 
 function where(demos: DemoSummary[], demoId: string | undefined, step?: number): string {

@@ -7,11 +7,9 @@ import type { StepOutput } from './output'
 import type { Scope } from './scope'
 import type { StepIO, StepRunContext } from './types'
 import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images'
+import { pullWhileOnline } from '../presenter-help'
 import { DemoError } from '../protocol'
 import { daemonMessage, undefinedIfNotFound } from './errors'
-
-/** The command that builds the offline stand-in images. */
-export const PREPARE_IMAGES_COMMAND = 'bash test/images/build-standins.sh'
 
 export interface CommandCall {
   docker: Docker
@@ -134,7 +132,7 @@ export async function ensureImage(call: Omit<CommandCall, 'parsed'>, image: stri
     return
   const { familiar } = normalizeImageRef(image)
   if (call.context.offline || purpose === 'helper') {
-    throw new DemoError('IMAGE_MISSING', `The image "${familiar}" is not on this engine${call.context.offline ? ' and the deck runs offline' : ''}. Prepare the stand-in images with: ${PREPARE_IMAGES_COMMAND}${purpose === 'helper' ? ' (host steps run in an alpine helper container)' : ''}.`)
+    throw new DemoError('IMAGE_MISSING', `The image "${familiar}" is not on this engine${call.context.offline ? ' and the deck runs offline' : ''}${purpose === 'helper' ? ' (host steps run in a helper container of that image)' : ''}. ${pullWhileOnline(familiar)}`)
   }
   call.output.err(`Unable to find image '${familiar}' locally\n`)
   const code = await pullImage(call, image, 'stderr')

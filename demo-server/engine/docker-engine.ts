@@ -5,7 +5,7 @@
 import type { Step } from '../deck/model'
 import type { CommandCall, CommandHandler } from './call'
 import type { Connection } from './connection'
-import type { DemoEngine, RemovedCounts, StepIO, StepResult, StepRunContext } from './types'
+import type { DemoEngine, ResetReport, StepIO, StepResult, StepRunContext } from './types'
 import type { EngineStatus } from '../protocol'
 import { CommandLineError, parseDockerArgv } from '../docker-cli/parse-argv'
 import { TokenizeError, tokenize } from '../docker-cli/tokenize'
@@ -15,11 +15,11 @@ import * as images from './commands/images'
 import * as objects from './commands/objects'
 import { containerStep, execCommand } from './exec'
 import { hostStep } from './host'
-import { isNotFound } from './errors'
 import { debug } from './log'
 import { StepOutput } from './output'
 import { attachContainer, runContainer } from './run'
-import { Scope, scopeFilters } from './scope'
+import { removeScoped } from './reset'
+import { Scope } from './scope'
 
 /** One handler per command of the table in docker-cli/commands.ts (by its canonical name). */
 const HANDLERS: Record<string, CommandHandler> = {
@@ -130,27 +130,11 @@ export class DockerEngine implements DemoEngine {
     return handler(call)
   }
 
-  /** Containers (forced, with their anonymous volumes), then networks, then volumes. */
-  async reset(scope: { deckId: string, demoId?: string }): Promise<RemovedCounts> {
-    const removed: RemovedCounts = { containers: 0, networks: 0, volumes: 0 }
+  /** Everything of the deck (or demo) that can go; reset.ts says what could not, and why. */
+  async reset(scope: { deckId: string, demoId?: string }): Promise<ResetReport> {
     try {
       const { docker } = await this.connection.get()
-      const label = scopeFilters(scope.deckId, scope.demoId)
-      const ignoreGone = (error: unknown) => {
-        if (!isNotFound(error))
-          throw error
-      }
-      for (const c of await docker.listContainers({ all: true, filters: { label } })) {
-        await docker.getContainer(c.Id).remove({ force: true, v: true }).then(() => removed.containers++, ignoreGone)
-      }
-      for (const n of await docker.listNetworks({ filters: { label } })) {
-        await docker.getNetwork(n.Id).remove().then(() => removed.networks++, ignoreGone)
-      }
-      const { Volumes } = await docker.listVolumes({ filters: { label } })
-      for (const v of Volumes ?? []) {
-        await docker.getVolume(v.Name).remove().then(() => removed.volumes++, ignoreGone)
-      }
-      return removed
+      return await removeScoped(docker, scope)
     }
     catch (error) {
       throw this.connection.translate(error)

@@ -1,4 +1,5 @@
 /** Reading dockerode's errors: the daemon's message, its HTTP status, and "nobody answers". */
+import { START_DOCKER } from '../presenter-help'
 import { DemoError } from '../protocol'
 
 interface ModemError {
@@ -54,6 +55,6 @@ export function unavailableError(url: string, source: string, cause: unknown): D
   const why = e?.code ? `${e.code}${e.message && !e.message.includes(e.code) ? `: ${e.message}` : ''}` : (e?.message ?? String(cause))
   return new DemoError(
     'ENGINE_UNAVAILABLE',
-    `No Docker engine answers at ${url} (${source}): ${why}. Start one (in this repository: bash test/setup/dockerd.sh), or point DOCKER_HOST at one.`,
+    `No Docker engine answers at ${url} (${source}): ${why}. ${START_DOCKER} Or point DOCKER_HOST at another engine.`,
   )
 }

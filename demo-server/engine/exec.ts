@@ -1,6 +1,6 @@
 /**
  * `docker exec` and the `/ # COMMAND` steps that run inside the container the presenter entered.
- * An exec's process outlives its connection (NOTES.md), so every exec we start carries a marker
+ * An exec's process outlives its connection (docs/engine-notes.md), so every exec we start carries a marker
  * in its environment, inherited by its children; on cancel we send Ctrl-C through its TTY, then
  * kill whatever still carries the marker from a second exec.
  */
@@ -130,7 +130,7 @@ async function runExec(call: Omit<CommandCall, 'parsed'>, container: Docker.Cont
     // Input first: a terminal answers the shell's first queries (cursor position) at once.
     if (hijack && forwardInput)
       removers.push(io.onInput(data => stream.write(data)))
-    // After start: before it, a resize hangs and fails (NOTES.md).
+    // After start: before it, a resize hangs and fails (docs/engine-notes.md).
     if (create.Tty)
       removers.push(await followTerminalSize(call, exec))
     if (await abortedBefore(context.signal, done)) {

@@ -1,11 +1,13 @@
 /**
  * `host$ COMMAND`: runs on the Docker host, from a short-lived helper container that enters the
- * host's mount, UTS, network and IPC namespaces through dockerd's pid (NOTES.md: `Privileged`
- * fails here and PID 1 is not the host's init; PidMode host + three capabilities work).
+ * host's mount, UTS, network and IPC namespaces through dockerd's pid (docs/engine-notes.md:
+ * `Privileged` fails here and PID 1 is not the host's init; PidMode host + three capabilities
+ * work).
  */
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
 import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
+import { HELPER_LACKS_NSENTER } from '../presenter-help'
 import { pumpStream } from './output'
 import { helperLabels } from './scope'
 
@@ -18,7 +20,7 @@ export const HELPER_IMAGE = 'alpine:latest'
  */
 const ENTER_HOST = [
   // Alpine's own busybox has no nsenter applet (the stand-in's has): say so instead of "not found".
-  `command -v nsenter >/dev/null || { echo "host steps need nsenter in the helper image $0; the stand-in has it (bash test/images/build-standins.sh)" >&2; exit 127; }`,
+  `command -v nsenter >/dev/null || { echo "${HELPER_LACKS_NSENTER}" >&2; exit 127; }`,
   'pid=$(pidof dockerd | cut -d" " -f1)',
   '[ -n "$pid" ] || pid=1',
   `exec nsenter -t "$pid" -m -u -n -i /bin/sh -c 'cd "$1" 2>/dev/null || cd /; eval "$2"' host "$1" "$2"`,

@@ -26,5 +26,5 @@ export async function createDockerEngine(options: DockerEngineOptions = {}): Pro
   return new DockerEngine(connection)
 }
 
-export type { DemoEngine, DemoSession, RemovedCounts, StepIO, StepResult, StepRunContext } from './types'
+export type { DemoEngine, DemoSession, RemovedCounts, ResetReport, StepIO, StepResult, StepRunContext } from './types'
 export { HELPER_LABEL, demoLabels } from './labels'

@@ -1,5 +1,5 @@
 /**
- * `docker run` and `docker attach`. Order matters (NOTES.md): create, attach, start, wait, and
+ * `docker run` and `docker attach`. Order matters (docs/engine-notes.md): create, attach, start, wait, and
  * wait for the attach stream's end as well, or the first bytes are lost. `--rm` removes after
  * the wait rather than with AutoRemove, for the same reason.
  */

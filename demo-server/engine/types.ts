@@ -4,7 +4,9 @@
  * status; it never calls dockerode itself.
  */
 import type { Step } from '../deck/model'
-import type { EngineStatus } from '../protocol'
+import type { EngineStatus, ResetReport } from '../protocol'
+
+export type { RemovedCounts, ResetReport } from '../protocol'
 
 /** Where a step's terminal bytes go, and where presenter keystrokes come from. */
 export interface StepIO {
@@ -48,18 +50,15 @@ export interface StepResult {
   stdout?: string
 }
 
-export interface RemovedCounts {
-  containers: number
-  networks: number
-  volumes: number
-}
 
 export interface DemoEngine {
   status: () => Promise<EngineStatus>
   /** Throws DemoError (protocol.ts) for refusals: IMAGE_MISSING, NAME_CONFLICT, NEEDS_INTERNET,
    *  UNSUPPORTED_COMMAND, ENGINE_UNAVAILABLE. A command that ran and failed returns its exit code. */
   runStep: (step: Step, context: StepRunContext, io: StepIO) => Promise<StepResult>
-  /** Removes only objects labelled with this deck (and demo, when given). */
-  reset: (scope: { deckId: string, demoId?: string }) => Promise<RemovedCounts>
+  /** Removes only objects labelled with this deck (and demo, when given). Goes on past an
+   *  object that cannot go and names it in `notRemoved`; throws only when the engine does not
+   *  answer (ENGINE_UNAVAILABLE). */
+  reset: (scope: { deckId: string, demoId?: string }) => Promise<ResetReport>
   close: () => Promise<void>
 }

@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream'
 import { createDockerEngine } from '../engine/index'
 import type { DemoEngine } from '../engine/types'
 import type { EngineStatus, StatusMessage } from '../protocol'
+import { START_DOCKER } from '../presenter-help'
 import { DemoError, LOGIN_PATH, PROTOCOL_PATH, PROTOCOL_VERSION } from '../protocol'
 import type { PresenterAuth } from './auth'
 import { createPresenterAuth } from './auth'
@@ -148,7 +149,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     // Said once per change, at the edge, so the presenter's console is not a wall of retries.
     if (!next.available && !reportedUnavailable) {
       reportedUnavailable = true
-      const reason = (next.message ?? 'no reason given (start the engine: bash test/setup/dockerd.sh, or Docker Desktop)').replace(/\.+$/, '')
+      const reason = (next.message ?? `no reason given. ${START_DOCKER}`).replace(/\.+$/, '')
       log(`Docker engine unreachable: ${reason}. Demos cannot run live until it answers (the deck plays recordings); checking again every ${pollMs / 1000} s.`)
     }
     else if (next.available && (reportedUnavailable || !engineStatus.available)) {

@@ -11,8 +11,10 @@ import { randomUUID } from 'node:crypto'
 import type { Deck, Demo, Step } from '../deck/model'
 import type { DemoEngine, DemoSession } from '../engine/types'
 import type {
+  NotRemoved,
   OutputMessage,
   ResetDoneMessage,
+  ResetReport,
   RunEndedMessage,
   RunOutcome,
   RunRecord,
@@ -210,9 +212,9 @@ export class RunManager {
         for (const sequence of running)
           sequence.controller.abort(new StopReason('cancelled', 'the deck is being reset'))
         await Promise.all(running.map(sequence => sequence.done))
-        const removed = await this.#options.engine.reset({ deckId: this.#options.deckId })
+        const report = await this.#options.engine.reset({ deckId: this.#options.deckId })
         this.#demos.clear()
-        const message: ResetDoneMessage = { type: 'reset-done', removed }
+        const message = resetDone(undefined, report)
         this.#emit(message)
         return message
       }
@@ -360,19 +362,22 @@ export class RunManager {
       if (busy?.sequence && !busy.sequence.demos.includes(demoId))
         throw new DemoError('BUSY', `Demo "${id}" uses "${demoId}" and is running a step; wait for it to end or cancel it before "${demoId}" starts over.`)
     }
+    // The demo's own reset-done names what its dependents left behind too: the requester (a
+    // slide, the CLI) may watch only this demo.
+    const leftByDependents: NotRemoved[] = []
     for (const id of dependents)
-      await this.#resetOne(id)
-    return this.#resetOne(demoId)
+      leftByDependents.push(...(await this.#resetOne(id)).notRemoved ?? [])
+    return this.#resetOne(demoId, leftByDependents)
   }
 
   /** Removes what one demo created and forgets its variables, history and completion. */
-  async #resetOne(demoId: string): Promise<ResetDoneMessage> {
-    const removed = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
+  async #resetOne(demoId: string, leftEarlier: NotRemoved[] = []): Promise<ResetDoneMessage> {
+    const report = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
     const state = this.#state(demoId)
     state.session = newSession()
     state.history = []
     state.completed = false
-    const message: ResetDoneMessage = { type: 'reset-done', demoId, removed }
+    const message = resetDone(demoId, { ...report, notRemoved: [...leftEarlier, ...report.notRemoved] })
     this.#emit(message)
     return message
   }
@@ -477,4 +482,14 @@ export function dependentsOf(deck: Deck, demoId: string): string[] {
   }
   visit(demoId)
   return order
+}
+
+/** `notRemoved` only when something stayed, so that a complete reset reads as before. */
+function resetDone(demoId: string | undefined, report: ResetReport): ResetDoneMessage {
+  return {
+    type: 'reset-done',
+    ...(demoId === undefined ? {} : { demoId }),
+    removed: report.removed,
+    ...(report.notRemoved.length > 0 ? { notRemoved: report.notRemoved } : {}),
+  }
 }

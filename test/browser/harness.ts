@@ -210,7 +210,7 @@ export async function launchChromium(isolation: Isolation): Promise<Browser & { 
 
 /**
  * Navigates and waits for the page to settle. Chromium cancels loads with
- * net::ERR_NETWORK_CHANGED when a container start adds a veth (see NOTES.md), so one retry.
+ * net::ERR_NETWORK_CHANGED when a container start adds a veth (docs/engine-notes.md), so one retry.
  */
 export async function gotoSettled(page: Page, url: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {

@@ -109,10 +109,10 @@ describe('DockerDemo', () => {
 
   it('shows coded errors and the engine status as text', async () => {
     const { server, wrapper } = await connected('secret')
-    server.socket.push(status({ engine: { available: false, message: 'Start it: bash test/setup/dockerd.sh' }, offline: true }))
+    server.socket.push(status({ engine: { available: false, message: 'Start Docker: sudo systemctl start docker' }, offline: true }))
     server.socket.push({ type: 'error', code: 'BUSY', message: 'Demo "hello" is already running.', demoId: 'hello', request: 'run' })
     await flushPromises()
-    expect(wrapper.text()).toContain('Docker engine not available — replay mode (Start it: bash test/setup/dockerd.sh)')
+    expect(wrapper.text()).toContain('Docker engine not available — replay mode (Start Docker: sudo systemctl start docker)')
     expect(wrapper.text()).toContain('offline: 要インターネット steps are skipped')
     expect(wrapper.find('.docker-demo-error').text()).toBe('BUSY: Demo "hello" is already running.')
 

@@ -32,7 +32,7 @@ async function refusal(demo: TestDemo, step: number, offline = true): Promise<De
 }
 
 describe('offline', () => {
-  it('a run of a missing image is IMAGE_MISSING naming the image and the prepare command', async () => {
+  it('a run of a missing image is IMAGE_MISSING naming the image and the docker pull to run while online', async () => {
     await using demo = new TestDemo(env.engine, `
 docker run --rm no-such-image-for-tests:1.2 true
 docker pull no-such-image-for-tests
@@ -41,10 +41,10 @@ docker pull alpine
     const run = await refusal(demo, 1)
     expect(run.code).toBe('IMAGE_MISSING')
     expect(run.message).toContain('no-such-image-for-tests:1.2')
-    expect(run.message).toContain('bash test/images/build-standins.sh')
+    expect(run.message).toContain('Pull it while you are online: docker pull no-such-image-for-tests:1.2 (')
     const pull = await refusal(demo, 2)
     expect(pull.code).toBe('IMAGE_MISSING')
-    expect(pull.message).toContain('no-such-image-for-tests')
+    expect(pull.message).toContain('docker pull no-such-image-for-tests (')
     const present = await refusal(demo, 3)
     expect(present.code).toBe('NEEDS_INTERNET')
     expect(present.message).toContain('alpine')

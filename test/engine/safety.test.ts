@@ -1,6 +1,7 @@
 /** The deck touches only what it labelled: name conflicts, removals, reset. */
 import { describe, expect, it } from 'vitest'
-import { DemoError } from '../../demo-server/protocol'
+import { DECK_LABEL } from '../../demo-server/engine/labels'
+import { DemoError, describeNotRemoved } from '../../demo-server/protocol'
 import { DECOY_LABEL, docker, engineForThisFile, TestDemo } from './harness'
 
 const env = engineForThisFile()
@@ -97,16 +98,55 @@ docker run -d -v /anon alpine sleep infinity
     try {
       await demo.runAll()
       await other.runAll()
-      expect(await env.engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ containers: 2, networks: 1, volumes: 1 })
-      expect(await env.engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ containers: 0, networks: 0, volumes: 0 })
+      expect(await env.engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ removed: { containers: 2, networks: 1, volumes: 1 }, notRemoved: [] })
+      expect(await env.engine.reset({ deckId: demo.deckId, demoId: 'demo' })).toEqual({ removed: { containers: 0, networks: 0, volumes: 0 }, notRemoved: [] })
       // Another demo of the deck keeps its objects until the deck is reset.
       expect((await docker.getVolume(`other-${sfx}`).inspect()).Name).toBe(`other-${sfx}`)
-      expect(await env.engine.reset({ deckId: demo.deckId })).toEqual({ containers: 0, networks: 0, volumes: 1 })
+      expect(await env.engine.reset({ deckId: demo.deckId })).toEqual({ removed: { containers: 0, networks: 0, volumes: 1 }, notRemoved: [] })
       await expectDecoysIntact(`decoy-${sfx}`)
     }
     finally {
       await demo.cleanup()
       await other.cleanup()
     }
+  })
+
+  it('goes on past a network a foreign container holds, removes the rest, and names it with the reason', async () => {
+    const held = `held-${sfx}`
+    const foreign = `foreign-${sfx}`
+    await using demo = new TestDemo(env.engine, `
+docker network create ${held}
+docker network create free-${sfx}
+docker volume create v1-${sfx}
+docker run -d --name c1-${sfx} --network ${held} -v v1-${sfx}:/data alpine sleep infinity
+docker run -d --name c2-${sfx} --network free-${sfx} -v /anon alpine sleep infinity
+docker volume create v2-${sfx}
+`)
+    await demo.runAll()
+    // Someone else's container (no deck label) on the deck's network: the daemon answers 403
+    // to the network's removal, and the deck must not remove or disconnect that container.
+    const outsider = await docker.createContainer({ name: foreign, Image: 'alpine:latest', Cmd: ['sleep', 'infinity'], Labels: decoyLabels, HostConfig: { NetworkMode: held } })
+    await outsider.start()
+
+    const report = await env.engine.reset({ deckId: demo.deckId })
+    expect(report.removed).toEqual({ containers: 2, networks: 1, volumes: 2 })
+    expect(report.notRemoved).toEqual([{ kind: 'network', name: held, reason: expect.stringContaining('has active endpoints') }])
+    const { reason } = report.notRemoved[0]
+    expect(reason).toContain(`still used by ${foreign} (not created by this deck)`)
+    expect(reason).toContain(`docker network disconnect ${held} ${foreign}`)
+    expect(describeNotRemoved(report.notRemoved[0])).toMatch(new RegExp(`^network "${held}": error while removing network: `))
+
+    // Everything else of the deck is gone; the outsider runs on, still on the network.
+    const label = `${DECK_LABEL}=${demo.deckId}`
+    expect(await docker.listContainers({ all: true, filters: { label: [label] } })).toEqual([])
+    expect((await docker.listVolumes({ filters: { label: [label] } })).Volumes ?? []).toEqual([])
+    expect((await docker.listNetworks({ filters: { label: [label] } })).map(n => n.Name)).toEqual([held])
+    const inspected = await outsider.inspect()
+    expect(inspected.State.Running).toBe(true)
+    expect(Object.keys(inspected.NetworkSettings.Networks)).toEqual([held])
+
+    // Once the outsider lets go, the next reset takes the network.
+    await outsider.remove({ force: true })
+    expect(await env.engine.reset({ deckId: demo.deckId })).toEqual({ removed: { containers: 0, networks: 1, volumes: 0 }, notRemoved: [] })
   })
 })

@@ -38,7 +38,7 @@ docker run --rm --mount src=auto-${sfx},dst=/a -v auto2-${sfx}:/b -v /c alpine t
       const info = await docker.getVolume(name).inspect() as { Labels: Record<string, string> }
       expect(info.Labels[DECK_LABEL]).toBe(demo.deckId)
     }
-    const removed = await env.engine.reset({ deckId: demo.deckId })
+    const { removed } = await env.engine.reset({ deckId: demo.deckId })
     expect(removed.volumes).toBe(2) // the anonymous one went with its --rm container
   })
 

@@ -5,11 +5,14 @@
  */
 import type { DemoEngine, StepIO, StepRunContext, StepResult } from '../../demo-server/engine/types'
 import type { Step } from '../../demo-server/deck/model'
+import type { NotRemoved } from '../../demo-server/protocol'
 
 export interface FakeEngineOptions {
   /** Ignore the abort signal (a stuck engine call). */
   ignoreAbort?: boolean
   available?: boolean
+  /** What a reset of this scope leaves behind (a real engine: e.g. a network someone else uses). */
+  notRemoved?: (scope: { deckId: string, demoId?: string }) => NotRemoved[]
 }
 
 export function createFakeEngine(options: FakeEngineOptions = {}): DemoEngine & { calls: string[], resets: number } {
@@ -38,9 +41,9 @@ export function createFakeEngine(options: FakeEngineOptions = {}): DemoEngine & 
       const exit = /\bexit (\d+)/.exec(step.command)
       return { exitCode: exit ? Number(exit[1]) : 0, stdout: echo?.[1].trim() }
     },
-    reset: async () => {
+    reset: async (scope: { deckId: string, demoId?: string }) => {
       engine.resets += 1
-      return { containers: 0, networks: 0, volumes: 0 }
+      return { removed: { containers: 0, networks: 0, volumes: 0 }, notRemoved: options.notRemoved?.(scope) ?? [] }
     },
     close: async () => {},
   }

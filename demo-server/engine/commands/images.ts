@@ -2,8 +2,9 @@
 import type { CommandCall } from '../call'
 import type { HistoryEntry, ImageSummary } from '../../docker-cli/format/images'
 import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images'
+import { pullWhileOnline } from '../../presenter-help'
 import { DemoError } from '../../protocol'
-import { PREPARE_IMAGES_COMMAND, daemonError, pullImage } from '../call'
+import { daemonError, pullImage } from '../call'
 import { isNotFound, undefinedIfNotFound } from '../errors'
 
 export async function pull(call: CommandCall): Promise<number> {
@@ -11,7 +12,7 @@ export async function pull(call: CommandCall): Promise<number> {
   if (call.context.offline) {
     const { familiar } = normalizeImageRef(image)
     if (!await undefinedIfNotFound(call.docker.getImage(image).inspect()))
-      throw new DemoError('IMAGE_MISSING', `"docker pull ${image}" needs the internet, and the image "${familiar}" is not on this engine. Prepare the stand-in images with: ${PREPARE_IMAGES_COMMAND}.`)
+      throw new DemoError('IMAGE_MISSING', `"docker pull ${image}" needs the internet (the deck runs offline), and the image "${familiar}" is not on this engine. ${pullWhileOnline(image)}`)
     throw new DemoError('NEEDS_INTERNET', `"docker pull ${image}" needs the internet (the deck runs offline); the image "${familiar}" is already on this engine, so the steps that use it will run. Mark the step "# online" to skip it offline.`)
   }
   return pullImage(call, image, 'stdout')
