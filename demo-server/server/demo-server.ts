@@ -4,7 +4,7 @@
  * to a small standalone one (standalone.ts). Both hosts route two things here: the upgrades
  * for PROTOCOL_PATH and GET TOKEN_PATH.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -16,8 +16,10 @@ import type { DemoEngine } from '../engine/types'
 import type { EngineStatus, StatusMessage } from '../protocol'
 import { DemoError, PROTOCOL_VERSION, TOKEN_PATH } from '../protocol'
 import { DeckSource } from './deck-source'
+import type { HistoryLimits } from './history'
 import { createOriginPolicy, pathOf, refuseTokenRequest } from './origin'
 import { RunManager } from './run-manager'
+import type { SocketServerOptions } from './socket'
 import { SocketServer } from './socket'
 import { summarizeDeck } from './summary'
 
@@ -35,6 +37,10 @@ export interface DemoServerOptions {
   extraHosts?: string[]
   maxConcurrentRuns?: number
   heartbeatMs?: number
+  /** Window limits: slots per pool, ping timeout, backlog (tests make them small). */
+  windows?: Pick<SocketServerOptions, 'windowLimits' | 'pongTimeoutMs' | 'maxBufferedBytes' | 'dropGraceMs'>
+  /** Output kept for late joiners. */
+  historyLimits?: Partial<HistoryLimits>
   /** Engine status poll while it is unavailable (and, 5x slower, while it is available). */
   enginePollMs?: number
   stepStopGraceMs?: number
@@ -100,6 +106,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     offline,
     maxConcurrentRuns: options.maxConcurrentRuns,
     stopGraceMs: options.stepStopGraceMs,
+    historyLimits: options.historyLimits,
     log,
   })
   const sockets = new SocketServer({
@@ -109,6 +116,9 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     status,
     deck: () => source.deck,
     heartbeatMs: options.heartbeatMs,
+    ...options.windows,
+    // The Node client's Bearer header; auth.ts will add the browser's session cookie.
+    isPresenter: req => bearerMatches(req.headers.authorization, token),
     log,
   })
   source.onChange((deck) => {
@@ -198,6 +208,13 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+/** `Authorization: Bearer <token>` with the server's token, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer ([^\s]+)$/i.exec(header ?? '')
+  const sha256 = (text: string) => createHash('sha256').update(text).digest()
+  return match !== null && timingSafeEqual(sha256(match[1]), sha256(token))
 }
 
 async function loadDockerEngine(offline: boolean, dockerHost: string | undefined, log: (line: string) => void): Promise<DemoEngine> {
