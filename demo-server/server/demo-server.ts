@@ -22,6 +22,7 @@ import { RunManager } from './run-manager'
 import type { SocketServerOptions } from './socket'
 import { SocketServer } from './socket'
 import { summarizeDeck } from './summary'
+import type { WindowRole } from './window-pool'
 
 export interface DemoServerOptions {
   deckFile: string
@@ -54,6 +55,8 @@ export interface DemoServer {
   readonly workdir: string
   readonly manager: RunManager
   status: () => StatusMessage
+  /** Windows holding a slot now: all, or the presenter's or the viewers'. */
+  windowCount: (role?: WindowRole) => number
   /** Returns false (touching nothing) for upgrades that are not for PROTOCOL_PATH. */
   handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean
   /** Answers GET TOKEN_PATH; returns false for any other request. */
@@ -202,6 +205,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     workdir,
     manager,
     status,
+    windowCount: role => sockets.windowCount(role),
     handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
     handleRequest,
     refreshEngineStatus,
