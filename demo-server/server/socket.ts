@@ -36,7 +36,8 @@ export interface SocketServerOptions {
   isPresenter?: (req: IncomingMessage) => boolean
   /** From an answered ping to the next. */
   heartbeatMs?: number
-  /** A ping unanswered this long drops the window; the first goes out on connect. */
+  /** A ping unanswered this long drops the window; the first goes out on connect. Default:
+   *  10 s, or heartbeatMs when that is shorter. */
   pongTimeoutMs?: number
   /** A window this far behind on output is dropped (CLOSE_TOO_SLOW); it gets a snapshot when it
    *  reconnects. */
@@ -71,7 +72,7 @@ export class SocketServer {
     this.#options = {
       isPresenter: () => false,
       heartbeatMs: 30_000,
-      pongTimeoutMs: 10_000,
+      pongTimeoutMs: Math.min(10_000, options.heartbeatMs ?? Infinity),
       maxBufferedBytes: 16 * 1024 * 1024,
       dropGraceMs: 5_000,
       log: () => {},
