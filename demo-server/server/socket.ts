@@ -127,8 +127,8 @@ export class SocketServer {
     this.#closed = true
     this.#removeEventListener()
     for (const client of [...this.#clients]) {
-      client.liveness.stop()
-      client.socket.close(1001, 'demo server shutting down')
+      this.#release(client)
+      this.#closeWithin(client.socket, 1001, 'demo server shutting down')
     }
     this.#wss.close()
   }
@@ -189,13 +189,21 @@ export class SocketServer {
     const { socket } = client
     this.#options.log(`dropping a ${client.role} window that is ${socket.bufferedAmount} bytes behind (at most ${this.#options.maxBufferedBytes}); it gets a snapshot when it reconnects`)
     this.#release(client)
-    socket.close(CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON)
+    this.#closeWithin(socket, CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON)
+  }
+
+  /** Closes with a code, and destroys the socket if the peer has not finished the close
+   *  handshake within dropGraceMs (ws alone would wait 30 s for a peer that does not read). */
+  #closeWithin(socket: WebSocket, code: number, reason: string): void {
+    socket.close(code, reason)
     const grace = setTimeout(() => socket.terminate(), this.#options.dropGraceMs)
     grace.unref()
     socket.once('close', () => clearTimeout(grace))
   }
 
   #receive(client: Client, data: RawData, isBinary: boolean): void {
+    if (!this.#clients.has(client))
+      return // dropped, its close under way: it may no longer act
     let message: ClientMessage
     try {
       if (isBinary)
