@@ -7,16 +7,17 @@
  * `sharedDemoClient()`, created on first use.
  */
 import type { InjectionKey } from 'vue'
-import type { ClientMessage, ServerMessage } from '../demo-server/protocol'
+import type { ClientMessage, ErrorPayload, ServerMessage } from '../demo-server/protocol'
 import type { ClientState } from './demo-state'
 import { inject, reactive } from 'vue'
-import { PROTOCOL_PATH, splitInput, TOKEN_PATH } from '../demo-server/protocol'
+import { CLOSE_TOO_SLOW, PROTOCOL_PATH, splitInput, TOKEN_PATH } from '../demo-server/protocol'
 import { applyServerMessage, createClientState, demoView, pushError } from './demo-state'
 
 /** The part of the browser's WebSocket that the client uses. */
 export interface SocketLike {
   readyState: number
   onopen: ((ev: unknown) => void) | null
+  /** A browser passes a CloseEvent: its `code` says why the server closed (protocol.ts). */
   onclose: ((ev: unknown) => void) | null
   onerror: ((ev: unknown) => void) | null
   onmessage: ((ev: { data: unknown }) => void) | null
@@ -196,10 +197,16 @@ export class DemoClient {
         void this.refreshToken()
     }
     socket.onerror = () => {} // onclose follows and decides
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket)
         return
       this.socket = undefined
+      const dropped = closeReason(ev)
+      if (dropped) {
+        pushError(this.state.errors, dropped)
+        // Straight back would likely fall behind again: give the network a moment.
+        this.delay = this.options.maxDelayMs ?? 5_000
+      }
       this.scheduleRetry()
     }
   }
@@ -226,6 +233,14 @@ export class DemoClient {
     }
     this.state.role = this.token ? 'controller' : 'viewer'
   }
+}
+
+/** What to show when the server closed this window on purpose, from its close code. */
+export function closeReason(ev: unknown): ErrorPayload | undefined {
+  const code = (ev as { code?: unknown } | null)?.code
+  if (code === CLOSE_TOO_SLOW)
+    return { code: 'TOO_SLOW', message: 'This window fell too far behind the demo output and was disconnected; it reconnects in a few seconds and gets the demos\' history again.' }
+  return undefined
 }
 
 /** A frame from the server, or undefined for anything that is not a typed message. */

@@ -22,6 +22,11 @@ export const MAX_INPUT_CHARS = 16 * 1024
 /** WebSocket close code for a frame above MAX_MESSAGE_BYTES. The socket library closes such a
  *  connection before any reply can be sent, so clients read this close code as TOO_LARGE. */
 export const CLOSE_TOO_LARGE = 1009
+/** WebSocket close code for a window the server dropped because it fell behind on output (it
+ *  read too slowly, or not at all), with CLOSE_TOO_SLOW_REASON as the reason. Nothing was lost:
+ *  a window that reconnects gets the demos' history in its snapshots. */
+export const CLOSE_TOO_SLOW = 4008
+export const CLOSE_TOO_SLOW_REASON = 'too far behind on output; reconnect for a snapshot'
 
 // ---------------------------------------------------------------------------------------------
 // asciicast v2
@@ -195,6 +200,10 @@ export interface RunRecord {
   started: RunStartedMessage
   events: AsciicastOutputEvent[]
   ended?: RunEndedMessage
+  /** Output bytes (UTF-8) the server did not keep for late joiners: the run printed more than
+   *  its history may hold. Then the last event is a visible `[… output cut: N bytes not kept …]`
+   *  line, so a replay shows the gap too. */
+  cutBytes?: number
 }
 
 export interface RemovedCounts {
@@ -249,6 +258,8 @@ export const ERROR_CODES = [
   'BAD_JSON',
   'BAD_MESSAGE',
   'TOO_LARGE',
+  /** The window fell behind on output and was disconnected (close code CLOSE_TOO_SLOW). */
+  'TOO_SLOW',
   'UNAUTHORIZED',
   'UNKNOWN_DEMO',
   'UNKNOWN_STEP',

@@ -5,7 +5,7 @@
  */
 import { WebSocket } from 'ws'
 import type { ClientMessage, ControlRequest, ErrorMessage, ServerMessage, StatusMessage } from '../protocol'
-import { CLOSE_TOO_LARGE, DemoError, MAX_MESSAGE_BYTES } from '../protocol'
+import { CLOSE_TOO_LARGE, CLOSE_TOO_SLOW, DemoError, MAX_MESSAGE_BYTES } from '../protocol'
 
 type WithoutToken<T> = T extends unknown ? Omit<T, 'token'> : never
 export type ControlWithoutToken = WithoutToken<ControlRequest>
@@ -22,7 +22,8 @@ export class NodeDemoClient {
   readonly token: string | undefined
   /** The latest status. */
   status: StatusMessage
-  /** Resolves when the socket closes, with its code (CLOSE_TOO_LARGE: a frame was too large). */
+  /** Resolves when the socket closes, with its code (CLOSE_TOO_LARGE: a frame was too large;
+   *  CLOSE_TOO_SLOW: this client fell behind on output). */
   readonly closed: Promise<{ code: number, reason: string }>
   readonly #listeners = new Set<(message: ServerMessage) => void>()
 
@@ -43,7 +44,10 @@ export class NodeDemoClient {
   /** Connects and waits for the first status message. */
   static connect(url: string, options: ConnectOptions = {}): Promise<NodeDemoClient> {
     const origin = options.origin ?? new URL(url.replace(/^ws/, 'http')).origin
-    const socket = new WebSocket(url, { origin })
+    // The token in the upgrade too: the server then gives this window a presenter slot, which
+    // viewers cannot fill.
+    const headers: Record<string, string> = options.token !== undefined ? { Authorization: `Bearer ${options.token}` } : {}
+    const socket = new WebSocket(url, { origin, headers })
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.terminate()
@@ -116,11 +120,13 @@ export class NodeDemoClient {
           resolve(message)
         }
       })
-      void this.closed.then(({ code }) => {
+      void this.closed.then(({ code, reason }) => {
         done()
         reject(code === CLOSE_TOO_LARGE
           ? new DemoError('TOO_LARGE', `The server closed the connection: a message was larger than ${MAX_MESSAGE_BYTES} bytes.`)
-          : new Error(`The connection closed (code ${code}) before a matching message arrived.`))
+          : code === CLOSE_TOO_SLOW
+            ? new DemoError('TOO_SLOW', `The server closed the connection: ${reason}.`)
+            : new Error(`The connection closed (code ${code}) before a matching message arrived.`))
       })
     })
   }

@@ -20,13 +20,16 @@ import { DemoError, LOGIN_PATH, PROTOCOL_PATH, PROTOCOL_VERSION } from '../proto
 import type { PresenterAuth } from './auth'
 import { createPresenterAuth } from './auth'
 import { DeckSource } from './deck-source'
+import type { HistoryLimits } from './history'
 import { createOriginPolicy } from './origin'
 import { handlePresenterRequest } from './presenter-endpoints'
 import { RunManager } from './run-manager'
+import type { SocketServerOptions } from './socket'
 import { SocketServer } from './socket'
 import type { RuntimeFile } from './state-dir'
 import { runtimeFile, sessionKey } from './state-dir'
 import { summarizeDeck } from './summary'
+import type { WindowRole } from './window-pool'
 
 export interface DemoServerOptions {
   deckFile: string
@@ -42,6 +45,10 @@ export interface DemoServerOptions {
   extraHosts?: string[]
   maxConcurrentRuns?: number
   heartbeatMs?: number
+  /** Window limits: slots per pool, ping timeout, backlog (tests make them small). */
+  windows?: Pick<SocketServerOptions, 'windowLimits' | 'pongTimeoutMs' | 'maxBufferedBytes' | 'dropGraceMs'>
+  /** Output kept for late joiners. */
+  historyLimits?: Partial<HistoryLimits>
   /** Engine status poll while it is unavailable (and, 5x slower, while it is available). */
   enginePollMs?: number
   stepStopGraceMs?: number
@@ -58,6 +65,8 @@ export interface DemoServer {
   readonly workdir: string
   readonly manager: RunManager
   status: () => StatusMessage
+  /** Windows holding a slot now: all, or the presenter's or the viewers'. */
+  windowCount: (role?: WindowRole) => number
   /** Returns false (touching nothing) for upgrades that are not for PROTOCOL_PATH. */
   handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean
   /** Answers LOGIN_PATH and TOKEN_PATH; returns false for any other request. */
@@ -115,6 +124,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     offline,
     maxConcurrentRuns: options.maxConcurrentRuns,
     stopGraceMs: options.stepStopGraceMs,
+    historyLimits: options.historyLimits,
     log,
   })
   const sockets = new SocketServer({
@@ -125,6 +135,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     status,
     deck: () => source.deck,
     heartbeatMs: options.heartbeatMs,
+    ...options.windows,
     log,
   })
   source.onChange((deck) => {
@@ -212,6 +223,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
     workdir,
     manager,
     status,
+    windowCount: role => sockets.windowCount(role),
     handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
     handleRequest: (req, res) => handlePresenterRequest(req, res, auth, policy),
     publish,

@@ -17,11 +17,12 @@ import type {
   ResetReport,
   RunEndedMessage,
   RunOutcome,
-  RunRecord,
   RunStartedMessage,
   SnapshotMessage,
 } from '../protocol'
 import { DemoError, toErrorPayload } from '../protocol'
+import type { HistoryLimits, RunRecorder } from './history'
+import { DEFAULT_HISTORY_LIMITS, DemoHistory } from './history'
 import { withoutUndefined } from './internal'
 import type { StepRunSettings } from './step-run'
 import { displayCommand, endRun, StartedRun, StopReason } from './step-run'
@@ -46,8 +47,8 @@ export interface RunManagerOptions {
   maxConcurrentRuns?: number
   /** How long a cancelled or timed-out step may take to stop before its run is ended anyway. */
   stopGraceMs?: number
-  /** Output kept per run for late joiners; live viewers get everything. */
-  maxHistoryBytesPerRun?: number
+  /** Output kept for late joiners (per run, per demo); live viewers get everything. */
+  historyLimits?: Partial<HistoryLimits>
   /** Injectable clocks: monotonic milliseconds (event times) and wall-clock milliseconds. */
   monotonicMs?: () => number
   wallClockMs?: () => number
@@ -71,7 +72,7 @@ export interface StartedSequence {
 
 interface DemoState {
   session: DemoSession
-  history: RunRecord[]
+  history: DemoHistory
   /** Its last step ended acceptably since the last reset: `uses` need not run it again. */
   completed: boolean
   sequence?: ActiveSequence
@@ -94,11 +95,8 @@ interface PlannedPart {
   steps: Step[]
 }
 
-/** Runs kept per demo for late joiners (a step run again and again must not grow without end). */
-const MAX_HISTORY_RUNS = 100
-
 export class RunManager {
-  readonly #options: Required<Omit<RunManagerOptions, 'log'>> & { log: (line: string) => void }
+  readonly #options: Required<Omit<RunManagerOptions, 'log' | 'historyLimits'>> & { log: (line: string) => void, historyLimits: HistoryLimits }
   readonly #demos = new Map<string, DemoState>()
   readonly #runs = new Map<string, ActiveRun>()
   readonly #sequences = new Set<ActiveSequence>()
@@ -110,11 +108,11 @@ export class RunManager {
     this.#options = {
       maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS,
       stopGraceMs: 10_000,
-      maxHistoryBytesPerRun: 4 * 1024 * 1024,
       monotonicMs: () => performance.now(),
       wallClockMs: () => Date.now(),
       log: () => {},
       ...withoutUndefined(options),
+      historyLimits: { ...DEFAULT_HISTORY_LIMITS, ...withoutUndefined(options.historyLimits ?? {}) },
     }
   }
 
@@ -243,7 +241,12 @@ export class RunManager {
 
   /** The demo's runs since its last reset, for a window that starts watching. */
   snapshot(demoId: string): SnapshotMessage {
-    return { type: 'snapshot', demoId, runs: [...this.#demos.get(demoId)?.history ?? []] }
+    return this.#demos.get(demoId)?.history.snapshot() ?? { type: 'snapshot', demoId, runs: [] }
+  }
+
+  /** The same snapshot as one frame, serialized once per change and shared by every window. */
+  snapshotFrame(demoId: string): Buffer {
+    return this.#state(demoId).history.snapshotFrame()
   }
 
   isRunning(demoId: string): boolean {
@@ -273,7 +276,7 @@ export class RunManager {
   #state(demoId: string): DemoState {
     let state = this.#demos.get(demoId)
     if (!state) {
-      state = { session: newSession(), history: [], completed: false, resetting: false }
+      state = { session: newSession(), history: this.#newHistory(demoId), completed: false, resetting: false }
       this.#demos.set(demoId, state)
     }
     return state
@@ -375,14 +378,20 @@ export class RunManager {
     const report = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
     const state = this.#state(demoId)
     state.session = newSession()
-    state.history = []
+    // A new object, not a cleared one: a run still writing to the old history cannot spend
+    // the new one's byte budget.
+    state.history = this.#newHistory(demoId)
     state.completed = false
     const message = resetDone(demoId, { ...report, notRemoved: [...leftEarlier, ...report.notRemoved] })
     this.#emit(message)
     return message
   }
 
-  #startRecord(demo: Demo, step: Step, interactive: boolean, options: RunOptions): RunRecord {
+  #newHistory(demoId: string): DemoHistory {
+    return new DemoHistory(demoId, this.#options.historyLimits)
+  }
+
+  #startRecord(demo: Demo, step: Step, interactive: boolean, options: RunOptions): RunRecorder {
     const started: RunStartedMessage = {
       type: 'run-started',
       runId: randomUUID(),
@@ -399,11 +408,7 @@ export class RunManager {
         title: `${demo.id} step ${step.index}`,
       },
     }
-    const record: RunRecord = { started, events: [] }
-    const history = this.#state(demo.id).history
-    history.push(record)
-    if (history.length > MAX_HISTORY_RUNS)
-      history.splice(0, history.length - MAX_HISTORY_RUNS)
+    const record = this.#state(demo.id).history.start(started)
     this.#emit(started)
     return record
   }
@@ -429,8 +434,8 @@ export class RunManager {
   }
 
   get #stepRunSettings(): StepRunSettings {
-    const { engine, deckId, workdir, offline, stopGraceMs, maxHistoryBytesPerRun, monotonicMs, log } = this.#options
-    return { engine, deckId, workdir, offline, stopGraceMs, maxHistoryBytesPerRun, monotonicMs, log, emit: event => this.#emit(event) }
+    const { engine, deckId, workdir, offline, stopGraceMs, monotonicMs, log } = this.#options
+    return { engine, deckId, workdir, offline, stopGraceMs, monotonicMs, log, emit: event => this.#emit(event) }
   }
 
   /** `$VAR`s captured by the demos this demo `uses` (the demo's own captures win). */

@@ -3,6 +3,10 @@
  * whichever HTTP server hosts it (Vite's, or the standalone one). Validates every frame before
  * any effect, checks the token on control messages, and routes the run manager's events to the
  * windows that watch each demo.
+ *
+ * Viewers can never shut the presenter out: presenter windows have slots of their own
+ * (window-pool.ts), a window that stops reading is found by its pings (liveness.ts) or its
+ * backlog and dropped, and every frame that goes to many windows is one shared buffer.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -11,53 +15,74 @@ import type { RawData } from 'ws'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { Deck } from '../deck/model'
 import type { ClientMessage, ControlRequest, ErrorPayload, ServerMessage, StatusMessage } from '../protocol'
-import { CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
+import { CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON, CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
 import type { OriginPolicy } from './origin'
 import { refuseHandshake, withoutUndefined } from './internal'
+import { Liveness } from './liveness'
 import { pathOf, refuseUpgrade } from './origin'
 import type { RunEvent, RunManager } from './run-manager'
 import { findDemo } from './run-manager'
+import type { WindowLimits, WindowRole } from './window-pool'
+import { DEFAULT_WINDOW_LIMITS, WindowPool } from './window-pool'
 
 export interface SocketServerOptions {
   manager: RunManager
   token: string
-  /** The upgrade comes from a presenter (auth.ts): a session cookie or the token as Bearer. */
-  isPresenter?: (req: IncomingMessage) => boolean
   policy: OriginPolicy
   status: () => StatusMessage
   deck: () => Deck
-  /** Ping interval; a window that misses one pong is dropped. */
+  /** Whether an upgrade comes from the presenter (auth.ts: a session cookie, or the token as
+   *  Bearer): it then takes a presenter slot, which viewers cannot fill. Default: nobody is. */
+  isPresenter?: (req: IncomingMessage) => boolean
+  /** From an answered ping to the next. */
   heartbeatMs?: number
-  /** A window this far behind on output is dropped; it gets a snapshot when it reconnects. */
+  /** A ping unanswered this long drops the window; the first goes out on connect. Default:
+   *  10 s, or heartbeatMs when that is shorter. */
+  pongTimeoutMs?: number
+  /** A window this far behind on output is dropped (CLOSE_TOO_SLOW); it gets a snapshot when it
+   *  reconnects. */
   maxBufferedBytes?: number
-  /** Windows at once; more are refused with 503 (an audience on --remote is not unbounded). */
-  maxClients?: number
+  /** How long a dropped window's close handshake may take before its socket is destroyed. Its
+   *  slot is free at once. */
+  dropGraceMs?: number
+  /** Windows at once, per pool; more are refused with 503. */
+  windowLimits?: Partial<WindowLimits>
   log?: (line: string) => void
 }
 
+type Settings = Required<Omit<SocketServerOptions, 'windowLimits'>>
+
 interface Client {
   socket: WebSocket
+  role: WindowRole
   subscriptions: Set<string>
-  alive: boolean
+  liveness: Liveness
 }
 
 export class SocketServer {
   readonly #wss: WebSocketServer
-  readonly #clients = new Set<Client>()
-  readonly #options: Required<SocketServerOptions>
+  readonly #clients: WindowPool<Client>
+  readonly #options: Settings
   readonly #token: Buffer
-  readonly #heartbeat: NodeJS.Timeout
   readonly #removeEventListener: () => void
   #closed = false
 
   constructor(options: SocketServerOptions) {
-    this.#options = { heartbeatMs: 30_000, maxBufferedBytes: 16 * 1024 * 1024, maxClients: 256, isPresenter: () => false, log: () => {}, ...withoutUndefined(options) }
+    const { windowLimits, ...rest } = options
+    this.#options = {
+      isPresenter: () => false,
+      heartbeatMs: 30_000,
+      pongTimeoutMs: Math.min(10_000, options.heartbeatMs ?? Infinity),
+      maxBufferedBytes: 16 * 1024 * 1024,
+      dropGraceMs: 5_000,
+      log: () => {},
+      ...withoutUndefined(rest),
+    }
+    this.#clients = new WindowPool({ ...DEFAULT_WINDOW_LIMITS, ...withoutUndefined(windowLimits ?? {}) })
     this.#token = digest(options.token)
     // ws closes a connection whose frame exceeds maxPayload (close code 1009) before any
     // handler runs; see CLOSE_TOO_LARGE in protocol.ts.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false })
-    this.#heartbeat = setInterval(() => this.#beat(), this.#options.heartbeatMs)
-    this.#heartbeat.unref()
     this.#removeEventListener = options.manager.onEvent(event => this.#route(event))
   }
 
@@ -72,24 +97,27 @@ export class SocketServer {
       refuseHandshake(socket, 403, `Forbidden: ${refusal}\n`)
       return true
     }
-    if (this.#clients.size >= this.#options.maxClients) {
-      this.#options.log(`refused a window: ${this.#clients.size} are connected already (at most ${this.#options.maxClients})`)
-      refuseHandshake(socket, 503, 'Too many windows are watching; try again later.\n')
+    const role = this.#roleOf(req)
+    const full = this.#clients.refusal(role)
+    if (full) {
+      this.#options.log(`refused a ${role} window: ${full}`)
+      refuseHandshake(socket, 503, `Service Unavailable: ${full}\n`)
       return true
     }
-    this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws))
+    // Synchronous without verifyClient: the slot is taken before the next upgrade is looked at.
+    this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws, role))
     return true
   }
 
   broadcastStatus(): void {
-    const status = this.#options.status()
-    const frame = JSON.stringify(status)
+    const frame = frameOf(this.#options.status())
     for (const client of this.#clients)
-      this.#send(client, status, frame)
+      this.#sendFrame(client, frame)
   }
 
-  get clientCount(): number {
-    return this.#clients.size
+  /** Windows holding a slot (all, or of one role). */
+  windowCount(role?: WindowRole): number {
+    return this.#clients.count(role)
   }
 
   /** Closes every window's socket; safe to call twice. */
@@ -97,40 +125,85 @@ export class SocketServer {
     if (this.#closed)
       return
     this.#closed = true
-    clearInterval(this.#heartbeat)
     this.#removeEventListener()
-    for (const client of this.#clients)
-      client.socket.close(1001, 'demo server shutting down')
+    for (const client of [...this.#clients]) {
+      this.#release(client)
+      this.#closeWithin(client.socket, 1001, 'demo server shutting down')
+    }
     this.#wss.close()
   }
 
   // -------------------------------------------------------------------------------------------
 
-  #accept(socket: WebSocket): void {
-    const client: Client = { socket, subscriptions: new Set(), alive: true }
-    this.#clients.add(client)
-    const onPong = () => {
-      client.alive = true
+  #roleOf(req: IncomingMessage): WindowRole {
+    try {
+      return this.#options.isPresenter(req) ? 'presenter' : 'viewer'
     }
+    catch (error) {
+      this.#options.log(`could not tell whether a window is the presenter's (taken as a viewer): ${error instanceof Error ? error.message : String(error)}`)
+      return 'viewer'
+    }
+  }
+
+  #accept(socket: WebSocket, role: WindowRole): void {
+    const { heartbeatMs: intervalMs, pongTimeoutMs: timeoutMs } = this.#options
+    const client: Client = {
+      socket,
+      role,
+      subscriptions: new Set(),
+      liveness: new Liveness(socket, { intervalMs, timeoutMs }, (waited) => {
+        this.#options.log(`dropping a ${role} window that did not answer a ping within ${waited} ms`)
+        this.#release(client)
+        socket.terminate() // it does not read: a close frame would never be seen
+      }),
+    }
+    this.#clients.add(client, role)
     const onMessage = (data: RawData, isBinary: boolean) => this.#receive(client, data, isBinary)
     const onError = (error: Error) => this.#options.log(`a window's socket failed: ${error.message}`)
-    socket.on('pong', onPong)
     socket.on('message', onMessage)
     socket.on('error', onError)
     socket.once('close', () => {
-      socket.off('pong', onPong)
       socket.off('message', onMessage)
       socket.off('error', onError)
-      client.subscriptions.clear()
-      this.#clients.delete(client)
-      // Nobody is left to type into a terminal or to end it: stop it rather than leak an exec.
-      if (this.#clients.size === 0)
-        this.#options.manager.cancelInteractive('the last window disconnected')
+      this.#release(client)
     })
     this.#send(client, this.#options.status())
   }
 
+  /** Frees the window's slot and everything held for it; safe to call twice (a dropped window
+   *  is released at once, and again when its socket finally closes). */
+  #release(client: Client): void {
+    client.liveness.stop()
+    client.subscriptions.clear()
+    if (!this.#clients.has(client))
+      return
+    this.#clients.delete(client)
+    // Nobody is left to type into a terminal or to end it: stop it rather than leak an exec.
+    if (this.#clients.count() === 0)
+      this.#options.manager.cancelInteractive('the last window disconnected')
+  }
+
+  /** Drops a window that fell behind, with a reason it can show if it catches up enough to read
+   *  it; destroyed after the grace period if it does not. */
+  #dropSlow(client: Client): void {
+    const { socket } = client
+    this.#options.log(`dropping a ${client.role} window that is ${socket.bufferedAmount} bytes behind (at most ${this.#options.maxBufferedBytes}); it gets a snapshot when it reconnects`)
+    this.#release(client)
+    this.#closeWithin(socket, CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON)
+  }
+
+  /** Closes with a code, and destroys the socket if the peer has not finished the close
+   *  handshake within dropGraceMs (ws alone would wait 30 s for a peer that does not read). */
+  #closeWithin(socket: WebSocket, code: number, reason: string): void {
+    socket.close(code, reason)
+    const grace = setTimeout(() => socket.terminate(), this.#options.dropGraceMs)
+    grace.unref()
+    socket.once('close', () => clearTimeout(grace))
+  }
+
   #receive(client: Client, data: RawData, isBinary: boolean): void {
+    if (!this.#clients.has(client))
+      return // dropped, its close under way: it may no longer act
     let message: ClientMessage
     try {
       if (isBinary)
@@ -203,43 +276,37 @@ export class SocketServer {
     if (client.subscriptions.has(demoId))
       return
     client.subscriptions.add(demoId)
-    this.#send(client, this.#options.manager.snapshot(demoId))
+    this.#sendFrame(client, this.#options.manager.snapshotFrame(demoId))
   }
 
   #route(event: RunEvent): void {
-    let frame: string | undefined // serialized once, for however many windows watch
+    let frame: Buffer | undefined // serialized once, for however many windows watch
     for (const client of this.#clients) {
       if (event.demoId === undefined || client.subscriptions.has(event.demoId))
-        this.#send(client, event, frame ??= JSON.stringify(event))
+        this.#sendFrame(client, frame ??= frameOf(event))
     }
   }
 
-  #send(client: Client, message: ServerMessage, frame?: string): void {
+  #send(client: Client, message: ServerMessage): void {
+    this.#sendFrame(client, frameOf(message))
+  }
+
+  /** `frame` may be shared by many windows: ws writes a Buffer as is (a server does not mask),
+   *  so a backlog holds references to it, not copies. */
+  #sendFrame(client: Client, frame: Buffer): void {
     const socket = client.socket
-    if (socket.readyState !== WebSocket.OPEN)
+    if (socket.readyState !== WebSocket.OPEN || !this.#clients.has(client))
       return
     if (socket.bufferedAmount > this.#options.maxBufferedBytes) {
-      this.#options.log(`dropping a window that is ${socket.bufferedAmount} bytes behind; it gets a snapshot when it reconnects`)
-      socket.terminate()
+      this.#dropSlow(client)
       return
     }
-    socket.send(frame ?? JSON.stringify(message))
+    socket.send(frame, { binary: false })
   }
 
   #sendError(client: Client, error: ErrorPayload, context: ErrorContext = {}): void {
     const { request, demoId } = context
     this.#send(client, { type: 'error', ...error, ...(request !== undefined ? { request } : {}), ...(demoId !== undefined ? { demoId } : {}) })
-  }
-
-  #beat(): void {
-    for (const client of this.#clients) {
-      if (!client.alive) {
-        client.socket.terminate()
-        continue
-      }
-      client.alive = false
-      client.socket.ping()
-    }
   }
 }
 
@@ -278,6 +345,11 @@ function lacksToken(peeked: (ErrorContext & { hasToken?: true }) | undefined): D
 
 function unauthorized(type: string): DemoError {
   return new DemoError('UNAUTHORIZED', `"${type}" needs the presenter's token; this window may only watch. To control, open the login URL that "npm start" printed (a fresh one: npm run demo -- login).`)
+}
+
+/** A message as the UTF-8 bytes of one text frame. */
+function frameOf(message: ServerMessage): Buffer {
+  return Buffer.from(JSON.stringify(message))
 }
 
 function textOf(data: RawData): string {

@@ -12,10 +12,10 @@ import type {
   OutputMessage,
   RunEndedMessage,
   RunOutcome,
-  RunRecord,
   RunStartedMessage,
 } from '../protocol'
 import { DemoError, toErrorPayload } from '../protocol'
+import type { RunRecorder } from './history'
 
 /** Why a run was stopped: the abort reason handed to the engine. */
 export class StopReason extends Error {
@@ -32,14 +32,11 @@ export interface StepRunSettings {
   offline: boolean
   /** How long a stopped step may take to return before its run is ended anyway. */
   stopGraceMs: number
-  /** Output kept in the run's record for late joiners; live viewers get everything. */
-  maxHistoryBytesPerRun: number
   monotonicMs: () => number
   emit: (event: RunStartedMessage | OutputMessage | RunEndedMessage) => void
   log: (line: string) => void
 }
 
-const HISTORY_TRUNCATED = '\r\n[docker-demo: the rest of this output was not kept for late joiners]\r\n'
 const MAX_MATCH_BYTES = 4 * 1024 * 1024
 const MAX_PENDING_INPUT = 64 * 1024
 
@@ -51,7 +48,8 @@ export class StartedRun {
   readonly #pendingInput: string[] = []
 
   constructor(
-    readonly record: RunRecord,
+    /** The run's history (bounded there, history.ts); live viewers get every event. */
+    readonly record: RunRecorder,
     private readonly demo: Demo,
     private readonly step: Step,
     private readonly session: DemoSession,
@@ -90,17 +88,13 @@ export class StartedRun {
   async execute(): Promise<RunEndedMessage> {
     const { step, settings } = this
     const startedAt = settings.monotonicMs()
-    let kept = 0
     let matchable = ''
     const write = (data: string) => {
       if (data.length === 0)
         return
       const seconds = Math.round((settings.monotonicMs() - startedAt) * 1000) / 1e6
       const event: AsciicastOutputEvent = [Math.max(0, seconds), 'o', data]
-      if (kept <= settings.maxHistoryBytesPerRun) {
-        kept += data.length
-        this.record.events.push(kept <= settings.maxHistoryBytesPerRun ? event : [event[0], 'o', HISTORY_TRUNCATED])
-      }
+      this.record.append(event)
       if (matchable.length < MAX_MATCH_BYTES)
         matchable += data
       settings.emit({ type: 'output', runId: this.runId, demoId: this.demo.id, event })
@@ -208,10 +202,10 @@ export class StartedRun {
 }
 
 /** Closes a run's record with its outcome and emits `run-ended`. */
-export function endRun(record: RunRecord, outcome: RunOutcome, exitCode: number | null, emit: StepRunSettings['emit'], error?: ErrorPayload): RunEndedMessage {
+export function endRun(record: RunRecorder, outcome: RunOutcome, exitCode: number | null, emit: StepRunSettings['emit'], error?: ErrorPayload): RunEndedMessage {
   const { runId, demoId, step } = record.started
   const ended: RunEndedMessage = { type: 'run-ended', runId, demoId, step, outcome, exitCode, ...(error ? { error } : {}) }
-  record.ended = ended
+  record.end(ended)
   emit(ended)
   return ended
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { protocolUrl } from '../../components/demo-client'
+import { CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON } from '../../demo-server/protocol'
 import { ansiToText } from '../../components/ansi'
 import { ended, output, started, status } from './fixtures'
 import { fakeServer } from './fake-server'
@@ -128,6 +129,23 @@ describe('demo client', () => {
     server.socket.onmessage?.({ data: '[1,2]' })
     server.socket.onmessage?.({ data: new ArrayBuffer(2) })
     expect(server.client.state.status).toBeUndefined()
+    server.client.dispose()
+  })
+
+  it('shows why the server dropped a window that fell behind, then reconnects after the longest delay', async () => {
+    const server = await watchingHello()
+    server.socket.readyState = 3
+    server.socket.onclose?.({ code: CLOSE_TOO_SLOW, reason: CLOSE_TOO_SLOW_REASON })
+    expect(server.client.state.errors.at(-1)).toMatchObject({ code: 'TOO_SLOW', message: expect.stringContaining('fell too far behind') })
+    await vi.advanceTimersByTimeAsync(399)
+    expect(server.sockets).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(server.sockets).toHaveLength(2)
+    server.socket.accept()
+    expect(server.socket.sent).toEqual([{ type: 'subscribe', demoId: 'hello' }])
+    // Any other close (a restarting server) is not news on the slide: the connection note says it.
+    server.socket.refuse()
+    expect(server.client.state.errors).toHaveLength(1)
     server.client.dispose()
   })
 

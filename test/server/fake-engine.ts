@@ -1,7 +1,8 @@
 /**
  * A stand-in DemoEngine for what the real engine cannot produce on demand: an engine that
- * never stops, a crash at an exact moment. Understands `echo`, `sleep`, `exit N` at the end
- * of a command line; nothing else.
+ * never stops, a crash at an exact moment, output of an exact size at once. Understands `echo`,
+ * `sleep`, `head -c N` (N bytes of `x`, 64 KiB per event-loop turn) and `exit N` at the end of a command
+ * line; nothing else.
  */
 import type { DemoEngine, StepIO, StepRunContext, StepResult } from '../../demo-server/engine/types'
 import type { Step } from '../../demo-server/deck/model'
@@ -34,6 +35,11 @@ export function createFakeEngine(options: FakeEngineOptions = {}): DemoEngine & 
         })
         if (context.signal.aborted)
           return { exitCode: 137 }
+      }
+      const head = /\bhead -c (\d+)/.exec(step.command)
+      for (let left = Number(head?.[1] ?? 0); left > 0; left -= 64 * 1024) {
+        io.write('x'.repeat(Math.min(left, 64 * 1024)))
+        await new Promise(resolve => setImmediate(resolve)) // as a process would: sockets get a turn
       }
       const echo = /\becho ([^;']*)/.exec(step.command)
       if (echo)
