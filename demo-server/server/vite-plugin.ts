@@ -7,6 +7,7 @@ import path from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
 import type { DemoServer } from './demo-server'
 import { createDemoServer } from './demo-server'
+import { devServerGuardConfig, guardDevServer } from './dev-server-guard-hooks'
 
 /** The environment variable scripts/start.mjs sets to the deck's path. */
 export const DECK_ENV = 'DOCKER_DEMO_DECK'
@@ -28,7 +29,11 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
   return {
     name: 'docker-demo',
     apply: 'serve',
+    config: devServerGuardConfig,
     async configureServer(server: ViteDevServer) {
+      const extraHosts = options.extraHosts ?? process.env[HOSTS_ENV]?.split(',').map(host => host.trim()).filter(Boolean)
+      // Before anything can fail: Slidev's own endpoints need the guard even without demos.
+      guardDevServer(server, { extraHosts, log: line => console.log(`[docker-demo] ${line}`) })
       const httpServer = server.httpServer
       if (!httpServer) {
         server.config.logger.warn('[docker-demo] Vite runs in middleware mode: no demo server (the deck plays recordings).')
@@ -41,7 +46,7 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
           deckFile,
           offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
           address: () => httpServer.address(),
-          extraHosts: options.extraHosts ?? process.env[HOSTS_ENV]?.split(',').map(host => host.trim()).filter(Boolean),
+          extraHosts,
           // Slidev quiets Vite's logger; the engine being unreachable must still be seen.
           log: line => console.log(`[docker-demo] ${line}`),
         })
