@@ -13,6 +13,9 @@ import os from 'node:os'
 export interface OriginPolicy {
   /** `host:port` values (lowercase; IPv6 in brackets) this server may be reached as. */
   allowedHosts: () => Set<string>
+  /** The allowed hosts only a further name accounts for (a tunnel's public name): requests by
+   *  them arrive on loopback, from the tunnel, whoever opened the deck at its other end. */
+  tunnelHosts: () => Set<string>
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
@@ -43,6 +46,14 @@ export function createOriginPolicy(address: () => AddressInfo | string | null, e
       const info = listening()
       return info ? new Set([...ownHosts(info), ...extrasOn(info.port)]) : new Set()
     },
+    tunnelHosts: () => {
+      const info = listening()
+      if (!info)
+        return new Set()
+      const own = ownHosts(info)
+      // A loopback name (a local port forward) still means a browser on this machine.
+      return new Set([...extrasOn(info.port)].filter(host => !own.has(host) && !isLoopbackName(host)))
+    },
   }
 }
 
@@ -71,6 +82,12 @@ function ownHosts(info: AddressInfo): Set<string> {
       hosts.add(name) // browsers leave the default port out of Host
   }
   return hosts
+}
+
+/** `localhost:8080`, `127.0.0.2`, `[::1]:3030`: a host whose name is a loopback one. */
+function isLoopbackName(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')
+  return name === 'localhost' || isLoopback(name)
 }
 
 /** The `Host` header (trimmed, lowercase; browsers leave the default port out) when it is a
