@@ -10,7 +10,7 @@
  * Reads stay open, so that other machines on `slidev --remote` can watch.
  */
 import { PROTOCOL_PATH, TOKEN_PATH } from '../protocol'
-import { isLoopback } from './origin'
+import { isLoopback, sameOrigin } from './origin'
 
 /** One endpoint a dev-server plugin registers, reviewed by hand (read from its dist code). */
 export interface Endpoint {
@@ -146,16 +146,4 @@ export const FRAME_HEADERS: Readonly<Record<string, string>> = {
 
 function normalHost(host: string | undefined): string {
   return host?.trim().toLowerCase() ?? ''
-}
-
-/** The URL (an Origin or a Referer) names the host and port the request was sent to. URL.host,
- *  like Host, leaves the scheme's default port out; `null` and other schemes never match. */
-function sameOrigin(url: string, normalizedHost: string): boolean {
-  try {
-    const parsed = new URL(url)
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host.toLowerCase() === normalizedHost
-  }
-  catch {
-    return false
-  }
 }

@@ -139,9 +139,9 @@ export function refuseLoginRequest(req: IncomingMessage, policy: OriginPolicy): 
   return allowedHost(req, policy) ? undefined : foreignHost(req)
 }
 
-/** The Origin names the same host and port the request was sent to (URL.host, like Host,
- *  leaves the scheme's default port out). */
-function sameOrigin(origin: string, normalizedHost: string): boolean {
+/** The URL (an Origin or a Referer) names the host and port the request was sent to. URL.host,
+ *  like Host, leaves the scheme's default port out; `null` and other schemes never match. */
+export function sameOrigin(origin: string, normalizedHost: string): boolean {
   let url: URL
   try {
     url = new URL(origin)
