@@ -97,7 +97,8 @@ describe('DockerDemo in the browser', () => {
       if (response.url().endsWith(TOKEN_PATH))
         tokenAnswers.push(response.status())
     })
-    await gotoSettled(viewer, `${slidev.url}/1`)
+    // A new browser has nothing cached: every module of the deck loads again.
+    await gotoSettled(viewer, `${slidev.url}/1`, 120_000)
     await viewer.locator(`${demo('hello')} .docker-demo-note`, { hasText: 'view only' }).waitFor({ timeout: 30_000 })
     expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(1)
     expect(await viewer.locator(`${demo('hello')} :is([data-action], button.docker-demo-chip)`).count()).toBe(0)
