@@ -52,8 +52,9 @@ export interface DemoServerOptions {
   /** Engine status poll while it is unavailable (and, 5x slower, while it is available). */
   enginePollMs?: number
   stepStopGraceMs?: number
-  /** Signs session cookies; default: the key in the state directory (state-dir.ts). */
-  sessionKey?: Buffer
+  /** Who is the presenter; default: sessions signed with the state directory's key, and a
+   *  fresh token. Vite's host makes one first, for its dev-server guard too. */
+  auth?: PresenterAuth
   log?: (line: string) => void
 }
 
@@ -102,7 +103,7 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   const workdir = workdirOf(deckId)
   await mkdir(workdir, { recursive: true })
   const engine = options.engine ?? await loadDockerEngine(offline, options.dockerHost, log)
-  const auth = createPresenterAuth(options.sessionKey ?? sessionKey())
+  const auth = options.auth ?? createPresenterAuth(sessionKey())
   const policy = createOriginPolicy(options.address, options.extraHosts)
 
   let engineStatus: EngineStatus = { available: false, message: 'not checked yet' }

@@ -7,9 +7,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { UserConfig, ViteDevServer } from 'vite'
+import type { PresenterAuth } from './auth'
 import type { RefusalKind, RequestFacts } from './dev-server-guard'
 import { PROTOCOL_PATH } from '../protocol'
 import { decideUpgrade, FRAME_HEADERS, isWrite, refuseWrite } from './dev-server-guard'
+import { refuseHandshake } from './internal'
 import { createOriginPolicy, pathOf } from './origin'
 
 /**
@@ -23,6 +25,8 @@ export function devServerGuardConfig(): UserConfig {
 export interface GuardOptions {
   /** Further host names the deck is reached by (a tunnel): they may only watch. */
   extraHosts?: string[]
+  /** Who is the presenter: writes need a session cookie or the token (auth.ts). */
+  auth: Pick<PresenterAuth, 'isPresenter'>
   log: (line: string) => void
 }
 
@@ -50,7 +54,7 @@ export function guardDevServer(server: ViteDevServer, options: GuardOptions): ()
   const middleware = Object.defineProperty((req: IncomingMessage, res: ServerResponse, next: () => void) => {
     for (const [name, value] of Object.entries(FRAME_HEADERS))
       res.setHeader(name, value)
-    const facts = factsOf(req)
+    const facts = factsOf(req, options.auth)
     const refusal = isWrite(facts.method, facts.path) ? refuseWrite(facts, hostSets()) : undefined
     if (!refusal)
       return next()
@@ -69,10 +73,10 @@ export function guardDevServer(server: ViteDevServer, options: GuardOptions): ()
     if (event !== 'upgrade')
       return Reflect.apply(emit, this, [event, ...args]) as boolean
     const [req, socket] = args as [IncomingMessage, Duplex]
-    const verdict = decideUpgrade({ ...factsOf(req), protocol: headerOf(req, 'sec-websocket-protocol') }, hostSets(), PROTOCOL_PATH)
+    const verdict = decideUpgrade({ ...factsOf(req, options.auth), protocol: headerOf(req, 'sec-websocket-protocol') }, hostSets(), PROTOCOL_PATH)
     if (verdict.refusal) {
       logOnce(verdict.refusal.kind, verdict.refusal.reason)
-      refuseSocket(socket, verdict.refusal.reason)
+      refuseHandshake(socket, 403, `Forbidden: ${verdict.refusal.reason}\n`)
       return true
     }
     if (verdict.readOnly)
@@ -101,8 +105,9 @@ export function guardDevServer(server: ViteDevServer, options: GuardOptions): ()
   return remove
 }
 
-function factsOf(req: IncomingMessage): RequestFacts {
+function factsOf(req: IncomingMessage, auth: Pick<PresenterAuth, 'isPresenter'>): RequestFacts {
   return {
+    presenter: auth.isPresenter(req),
     method: req.method ?? 'GET',
     path: pathOf(req.url) ?? req.url ?? '',
     remoteAddress: req.socket.remoteAddress,
@@ -116,9 +121,4 @@ function factsOf(req: IncomingMessage): RequestFacts {
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name]
   return Array.isArray(value) ? value[0] : value
-}
-
-function refuseSocket(socket: Duplex, reason: string): void {
-  const body = `Forbidden: ${reason}\n`
-  socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
 }

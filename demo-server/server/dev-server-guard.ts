@@ -6,8 +6,10 @@
  *
  * The rule, default deny: every request that is not a GET or HEAD, and the GET endpoints in
  * ENDPOINTS marked `any method`, is a write. A write is allowed only from a loopback address,
- * to a Host this server really listens on (not a tunnel's), from the deck's own origin.
- * Reads stay open, so that other machines on `slidev --remote` can watch.
+ * to a Host this server really listens on (not a tunnel's), from the deck's own origin, by the
+ * presenter (auth.ts: the session cookie of a signed-in browser, or the token a program of
+ * this user reads from its runtime file). Reads stay open, so that other machines on
+ * `slidev --remote` can watch.
  */
 import { PROTOCOL_PATH, TOKEN_PATH } from '../protocol'
 import { isLoopback, sameOrigin } from './origin'
@@ -58,6 +60,8 @@ export interface RequestFacts {
   origin: string | undefined
   secFetchSite: string | undefined
   referer: string | undefined
+  /** Carries the presenter's credentials (auth.ts `isPresenter`). */
+  presenter: boolean
 }
 
 /** The Host names this server answers to: OriginPolicy's sets, read once per request. */
@@ -67,7 +71,7 @@ export interface HostSets {
   tunnel: Set<string>
 }
 
-export type RefusalKind = 'remote-address' | 'foreign-host' | 'tunnel-host' | 'cross-site' | 'foreign-origin'
+export type RefusalKind = 'remote-address' | 'foreign-host' | 'tunnel-host' | 'cross-site' | 'foreign-origin' | 'not-presenter'
 
 export interface Refusal {
   kind: RefusalKind
@@ -87,7 +91,12 @@ export function refuseWrite(req: RequestFacts, hosts: HostSets): Refusal | undef
   const what = `${req.method.toUpperCase()} ${req.path}`
   if (!isLoopback(req.remoteAddress))
     return { kind: 'remote-address', reason: `${what} changes the deck, and only the presenter's machine may do that (this request came from ${req.remoteAddress ?? 'an unknown address'}); other machines may watch` }
-  return refuseForeignPage(req, hosts, what, true)
+  const refusal = refuseForeignPage(req, hosts, what, true)
+  if (refusal)
+    return refusal
+  if (!req.presenter)
+    return { kind: 'not-presenter', reason: `${what} changes the deck, and only the presenter may: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); a program of this user sends "Authorization: Bearer" with the token from the server's runtime file` }
+  return undefined
 }
 
 /** The outcome for a WebSocket upgrade: refused, or allowed and maybe only to watch. */
@@ -95,7 +104,8 @@ export type UpgradeVerdict = { refusal: Refusal } | { refusal?: undefined, readO
 
 /**
  * Vite's HMR socket carries the deck's live updates (and presenter sync) to every window, so
- * another machine may open it to watch; what it sends is dropped (readOnly). The demo server's
+ * another machine, or a window that is not the presenter's, may open it to watch; what it
+ * sends is dropped (readOnly). The demo server's
  * socket does its own checks and needs its token to act. Any other socket is loopback only.
  */
 export function decideUpgrade(req: RequestFacts & { protocol: string | undefined }, hosts: HostSets, demoPath: string): UpgradeVerdict {
@@ -106,7 +116,7 @@ export function decideUpgrade(req: RequestFacts & { protocol: string | undefined
   const watcher = !isLoopback(req.remoteAddress) || hosts.tunnel.has(normalHost(req.host))
   const isHmr = req.protocol === 'vite-hmr' || req.protocol === 'vite-ping'
   if (isHmr || req.path === demoPath)
-    return { readOnly: watcher }
+    return { readOnly: watcher || !req.presenter }
   if (watcher)
     return { refusal: { kind: 'remote-address', reason: `${what} is for this machine only (this request came from ${req.remoteAddress ?? 'an unknown address'} as "${req.host ?? ''}")` } }
   return { readOnly: false }
@@ -115,8 +125,9 @@ export function decideUpgrade(req: RequestFacts & { protocol: string | undefined
 /**
  * Same origin: the Host is one we listen on, and Origin (or, without it, Sec-Fetch-Site, then
  * Referer) names it. No Origin, Sec-Fetch-Site or Referer at all is a program on this machine
- * (curl, an MCP agent): browsers send Sec-Fetch-Site on every request and Origin on every POST,
- * and a local program can already edit the deck file itself.
+ * (curl, an MCP agent): browsers send Sec-Fetch-Site on every request and Origin on every POST.
+ * Such a program is another user, a container on the host network, or the presenter's own
+ * agent: refuseWrite then asks for the presenter's token.
  */
 function refuseForeignPage(req: RequestFacts, hosts: HostSets, what: string, write: boolean): Refusal | undefined {
   const host = normalHost(req.host)

@@ -6,7 +6,9 @@
 import path from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
 import type { DemoServer } from './demo-server'
+import { createPresenterAuth } from './auth'
 import { createDemoServer } from './demo-server'
+import { sessionKey } from './state-dir'
 import { devServerGuardConfig, guardDevServer } from './dev-server-guard-hooks'
 
 /** The environment variable scripts/start.mjs sets to the deck's path. */
@@ -33,7 +35,8 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
     async configureServer(server: ViteDevServer) {
       const extraHosts = options.extraHosts ?? process.env[HOSTS_ENV]?.split(',').map(host => host.trim()).filter(Boolean)
       // Before anything can fail: Slidev's own endpoints need the guard even without demos.
-      guardDevServer(server, { extraHosts, log: line => console.log(`[docker-demo] ${line}`) })
+      const auth = createPresenterAuth(sessionKey())
+      guardDevServer(server, { extraHosts, auth, log: line => console.log(`[docker-demo] ${line}`) })
       const httpServer = server.httpServer
       if (!httpServer) {
         server.config.logger.warn('[docker-demo] Vite runs in middleware mode: no demo server (the deck plays recordings).')
@@ -47,6 +50,7 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
           offline: options.offline ?? process.env[OFFLINE_ENV] === '1',
           address: () => httpServer.address(),
           extraHosts,
+          auth,
           // Slidev quiets Vite's logger; the engine being unreachable must still be seen.
           log: line => console.log(`[docker-demo] ${line}`),
         })

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { ENDPOINTS } from '../../demo-server/server/dev-server-guard'
 import { GUARD_MIDDLEWARE_NAME } from '../../demo-server/server/dev-server-guard-hooks'
+import { serverAt } from '../../demo-server/server/state-dir'
 import { dockerDemoPlugin } from '../../demo-server/server/vite-plugin'
 import { REPO } from '../browser/harness'
 import { sandbox } from './helpers'
@@ -185,7 +186,20 @@ describe('the guard on a real Slidev dev server', () => {
     }
     expect(await hashOf(deck)).toBe(before)
 
-    const own = await send(url, 'POST', { 'Origin': origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' }, body)
+    // The deck's own page, but in a browser that never signed in as the presenter.
+    const ownHeaders = { 'Origin': origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' }
+    const unsigned = await send(url, 'POST', ownHeaders, body)
+    expect(unsigned.status).toBe(403)
+    expect(unsigned.body).toContain('only the presenter may')
+    // A program of another user, or a container on the host network: no browser headers, no token.
+    expect((await send(url, 'POST', { 'Content-Type': 'application/json' }, body)).status).toBe(403)
+    expect(await hashOf(deck)).toBe(before)
+
+    // The presenter signs in with the printed URL (here: from the runtime file), then saves.
+    const login = await send(serverAt(origin)!.loginUrl, 'GET', {})
+    expect(login.status).toBe(303)
+    const cookie = String(login.headers['set-cookie']).split(';')[0]
+    const own = await send(url, 'POST', { ...ownHeaders, Cookie: cookie }, body)
     expect(own.status, own.body).toBe(200)
     expect(await readFile(deck, 'utf8')).toContain('# Rewritten')
   })

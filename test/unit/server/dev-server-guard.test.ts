@@ -21,6 +21,7 @@ function ownPost(overrides: Partial<RequestFacts> = {}): RequestFacts {
     origin: 'http://localhost:3030',
     secFetchSite: 'same-origin',
     referer: 'http://localhost:3030/1',
+    presenter: true,
     ...overrides,
   }
 }
@@ -51,8 +52,17 @@ describe('refuseWrite', () => {
     expect(refuseWrite(ownPost({ host: 'LOCALHOST:3030' }), HOSTS)).toBeUndefined()
   })
 
-  it('allows a program on this machine that sends no browser headers (curl, an MCP agent)', () => {
-    expect(refuseWrite(ownPost({ path: '/__mcp', origin: undefined, secFetchSite: undefined, referer: undefined }), HOSTS)).toBeUndefined()
+  it('allows a program on this machine that sends no browser headers only with the presenter\'s token', () => {
+    const program = { path: '/__mcp', origin: undefined, secFetchSite: undefined, referer: undefined }
+    expect(refuseWrite(ownPost(program), HOSTS)).toBeUndefined()
+    // curl by another user, a container on the host network: loopback, but no credentials.
+    expect(refuseWrite(ownPost({ ...program, presenter: false }), HOSTS)?.kind).toBe('not-presenter')
+  })
+
+  it('refuses the deck\'s own page in a browser that has not signed in as the presenter', () => {
+    const refusal = refuseWrite(ownPost({ presenter: false }), HOSTS)
+    expect(refusal?.kind).toBe('not-presenter')
+    expect(refusal?.reason).toContain('npm run demo -- login')
   })
 
   it('refuses a foreign Origin, also on another localhost port, and the opaque "null"', () => {
@@ -104,6 +114,10 @@ describe('decideUpgrade', () => {
 
   it('lets the deck\'s own page open the HMR socket with full rights', () => {
     expect(decideUpgrade(hmr(), HOSTS, '/__docker-demo')).toEqual({ readOnly: false })
+  })
+
+  it('lets a window that has not signed in open the HMR socket to watch only', () => {
+    expect(decideUpgrade(hmr({ presenter: false }), HOSTS, '/__docker-demo')).toEqual({ readOnly: true })
   })
 
   it('lets another machine open the HMR and demo sockets to watch only', () => {
