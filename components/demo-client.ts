@@ -26,7 +26,7 @@ export interface SocketLike {
 }
 
 export type SocketFactory = (url: string) => SocketLike
-export type TokenFetch = (url: string, init: { credentials: 'same-origin' }) => Promise<{ status: number, json: () => Promise<unknown> }>
+export type TokenFetch = (url: string, init: { credentials: 'same-origin' }) => Promise<{ status: number, json: () => Promise<unknown>, text: () => Promise<string> }>
 
 /**
  * - idle: not started yet, or disposed
@@ -223,7 +223,8 @@ export class DemoClient {
   private async refreshToken(): Promise<void> {
     try {
       const res = await this.options.fetchToken(this.options.tokenUrl, { credentials: 'same-origin' })
-      const body = res.status === 200 ? await res.json() : undefined
+      // A refusal's body is read too: an unread one keeps the request open in some browsers.
+      const body = res.status === 200 ? await res.json() : await res.text().then(() => undefined)
       const token = (body as { token?: unknown } | undefined)?.token
       this.token = typeof token === 'string' && token.length > 0 ? token : undefined
     }

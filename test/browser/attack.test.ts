@@ -258,8 +258,9 @@ describe('the deck\'s own page', () => {
     await page.close()
   })
 
-  it('still saves a slide and writes its monaco-write snippet from this machine', async () => {
+  it('still saves a slide and writes its monaco-write snippet, once signed in as the presenter', async () => {
     const page = await browser.newPage()
+    await page.goto(slidev.loginUrl('/1'), { waitUntil: 'load', timeout: 60_000 })
     await openDeck(page, '/1')
     const outcome = await page.evaluate(async () => {
       const slide = await (await fetch('/__slidev/slides/2.json')).json() as { content: string }

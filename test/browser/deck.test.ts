@@ -97,8 +97,10 @@ describe('DockerDemo in the browser', () => {
       if (response.url().endsWith(TOKEN_PATH))
         tokenAnswers.push(response.status())
     })
-    // A new browser has nothing cached: every module of the deck loads again.
-    await gotoSettled(viewer, `${slidev.url}/1`, 120_000)
+    // A new browser has nothing cached: every module of the deck loads again. Not networkidle:
+    // Slidev's own nav sync POST is refused to a window that never signed in, and Playwright
+    // counts a refused request whose body the page never reads as in flight.
+    await gotoSettled(viewer, `${slidev.url}/1`, 120_000, 'load')
     await viewer.locator(`${demo('hello')} .docker-demo-note`, { hasText: 'view only' }).waitFor({ timeout: 30_000 })
     expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(1)
     expect(await viewer.locator(`${demo('hello')} :is([data-action], button.docker-demo-chip)`).count()).toBe(0)

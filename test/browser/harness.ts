@@ -212,10 +212,10 @@ export async function launchChromium(isolation: Isolation): Promise<Browser & { 
  * Navigates and waits for the page to settle. Chromium cancels loads with
  * net::ERR_NETWORK_CHANGED when a container start adds a veth (docs/engine-notes.md), so one retry.
  */
-export async function gotoSettled(page: Page, url: string, timeoutMs = 45_000): Promise<void> {
+export async function gotoSettled(page: Page, url: string, timeoutMs = 45_000, waitUntil: 'networkidle' | 'load' = 'networkidle'): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.goto(url, { waitUntil: 'networkidle', timeout: timeoutMs })
+      await page.goto(url, { waitUntil, timeout: timeoutMs })
       return
     }
     catch (error) {

@@ -67,8 +67,8 @@ export function fakeServer(token: string | 403 | 'down' = 'secret'): FakeServer 
     if (token === 'down')
       throw new TypeError('Failed to fetch')
     return token === 403
-      ? { status: 403, json: async () => ({ error: 'forbidden' }) }
-      : { status: 200, json: async () => ({ token }) }
+      ? { status: 403, json: async () => ({ error: 'forbidden' }), text: async () => 'Forbidden' }
+      : { status: 200, json: async () => ({ token }), text: async () => JSON.stringify({ token }) }
   }
   server.client = new DemoClient({
     url: 'ws://deck.test/__docker-demo',
