@@ -7,6 +7,7 @@
  */
 import process from 'node:process'
 import { parseArgs } from 'node:util'
+import { fetchToken } from '../server/client'
 import { demoLine, exitCodeOf, formatSummary, progressBar } from '../recordings/report'
 import type { ProgressEvent } from '../recordings/rehearsal'
 import { rehearse, RehearsalError } from '../recordings/rehearsal'
@@ -15,6 +16,7 @@ const USAGE = `Usage: npm run rehearse -- [deck.md] [--only ID[,ID]] [--from ID]
   --only ID     rehearse only this demo (repeat, or separate ids by commas)
   --from ID     start at this demo and go on to the end of the deck
   --offline     never pull; steps marked "# online" are skipped
+  --url ws://HOST:PORT/__docker-demo [--token T]   use a running server (e.g. npm start's)
 Recordings go to recordings/<deck name>/<demo id>.cast next to the deck.`
 
 const EXIT_REFUSED = 2
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       'from': { type: 'string' },
       'offline': { type: 'boolean' },
       'docker-host': { type: 'string' },
+      'url': { type: 'string' },
+      'token': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
     },
   })
@@ -38,12 +42,17 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length > 1 || positionals.some(p => !p.endsWith('.md')))
     throw new RehearsalError(`Expected at most one deck file (*.md), got: ${positionals.join(' ')}.\n\n${USAGE}`)
   const tty = process.stderr.isTTY === true
+  const url = values.url
+  const server = url === undefined
+    ? undefined
+    : { url, token: values.token ?? await fetchToken(new URL(url.replace(/^ws/, 'http')).origin) }
   const report = await rehearse({
     deckFile: positionals[0] ?? 'slides.md',
     only: (values.only ?? []).flatMap(ids => ids.split(',')).map(id => id.trim()).filter(Boolean),
     from: values.from,
     offline: values.offline ?? false,
     dockerHost: values['docker-host'],
+    server,
     onProgress: tty ? progressOnTerminal() : progressAsLines(),
   })
   process.stdout.write(`\n${formatSummary(report, process.stdout.isTTY === true)}\n`)

@@ -145,8 +145,13 @@ const MASK_64 = 0xFFFFFFFFFFFFFFFFn
 /** FNV-1a, 64 bits, over the UTF-8 bytes of prompt, NUL, command: 16 hex digits, the same in
  *  Node and the browser. Identifies a step's text, not a secret. */
 export function commandHash(prompt: string, command: string): string {
+  return fnv1a64(`${prompt}\u0000${command}`)
+}
+
+/** FNV-1a 64 of the UTF-8 bytes, as 16 hex digits. */
+export function fnv1a64(text: string): string {
   let hash = FNV_OFFSET
-  for (const byte of new TextEncoder().encode(`${prompt}\u0000${command}`)) {
+  for (const byte of new TextEncoder().encode(text)) {
     hash ^= BigInt(byte)
     hash = (hash * FNV_PRIME) & MASK_64
   }

@@ -32,8 +32,12 @@ export interface RehearseOptions {
   only?: string[]
   /** Start at this demo and go on to the end of the deck. */
   from?: string
+  /** Never pull; `online` steps are skipped. Ignored with `server`: that server's setting holds. */
   offline: boolean
   dockerHost?: string
+  /** Rehearse on a server that is running already (e.g. the one `npm start` serves) instead of
+   *  one started here. `deckFile` must be the deck it serves. */
+  server?: { url: string, token: string }
   onProgress?: (event: ProgressEvent) => void
   /** Server log lines (engine status); quiet by default. */
   log?: (line: string) => void
@@ -102,7 +106,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const progress = options.onProgress ?? (() => {})
   const deck = await loadDeck(options.deckFile)
   const demos = chooseDemos(deck.demos, deck.file, options.only, options.from)
-  await using server = await startStandaloneServer({
+  // A server started here is stopped here; one given is left running.
+  await using started = options.server ? undefined : await startStandaloneServer({
     deckFile: options.deckFile,
     offline: options.offline,
     dockerHost: options.dockerHost,
@@ -110,6 +115,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     host: '127.0.0.1',
     log: options.log ?? (() => {}),
   })
+  const server = options.server ?? started!
   await using client = await NodeDemoClient.connect(server.url, { token: server.token })
   const engine = client.status.engine
   if (!engine.available)
@@ -140,7 +146,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     // Leave the engine as the rehearsal found it: no demo containers running after it.
     await resetDeck(client).catch(() => {})
   }
-  return { deckFile: deck.file, offline: options.offline, engine, results, seconds: (performance.now() - began) / 1000 }
+  return { deckFile: deck.file, offline: client.status.offline, engine, results, seconds: (performance.now() - began) / 1000 }
 }
 
 async function resetDeck(client: NodeDemoClient): Promise<void> {
