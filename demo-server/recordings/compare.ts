@@ -6,11 +6,16 @@
  */
 import type { Recording } from './cast-file'
 
-/** Each pattern and what it becomes. Order matters: whole timestamps before bare times. */
+/** Each pattern and what it becomes. Order matters: whole timestamps before bare times, UUIDs
+ *  before ids, and column padding last (a masked cell changes how wide docker pads a table). */
 const VOLATILE: [RegExp, string][] = [
   // ISO and docker's own timestamps: 2024-05-01T12:34:56.123456789Z, 2024-05-01 12:34:56 +0000 UTC
   [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\s?[+-]\d{2}:?\d{2})?(?: [A-Z]{3,4})?/g, '<time>'],
   [/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>'],
+  // `ls -l` dates: "Dec  2 02:29", "Jan 15  2025".
+  [/\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +(?:\d{2}:\d{2}|\d{4})\b/g, '<date>'],
+  // Run ids in labels (org.docker-demo.run).
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>'],
   // Container, image, volume and network ids (full or short), digests.
   [/\b[0-9a-f]{12,64}\b/g, '<id>'],
   // `docker ps` / `images` ages: "About a minute ago", "Less than a second ago", "Up 3 seconds".
@@ -18,6 +23,7 @@ const VOLATILE: [RegExp, string][] = [
   // Host-side veth names and the peer index a container's eth0 points at (eth0@if123).
   [/\bveth[0-9a-f]{6,8}\b/g, '<veth>'],
   [/@if\d+\b/g, '@if<n>'],
+  [/ {2,}/g, '  '],
 ]
 
 /** The text with its run-to-run noise masked; also drops carriage returns. */

@@ -10,8 +10,10 @@ import Docker from 'dockerode'
 import { loadDeck } from '../deck/load'
 import type { Demo } from '../deck/model'
 import { defaultDiscoveryEnv, modemOptions, resolveEndpoint } from '../engine/endpoint'
+import { DECK_LABEL } from '../engine/labels'
 import type { AsciicastOutputEvent, EngineStatus, RunEndedMessage, RunOutcome, RunStartedMessage, ServerMessage } from '../protocol'
 import { NodeDemoClient } from '../server/client'
+import { deckIdOf } from '../server/demo-server'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
 import { startStandaloneServer } from '../server/standalone'
 import { parseRecording, serializeRecording } from './cast-file'
@@ -65,6 +67,9 @@ export interface DemoResult {
   /** Why it is red, with the deck line: "slides.md:42: step 3: failed (exit 1): ...". */
   problem?: string
   seconds: number
+  /** Containers this deck did not create that were on the engine when the demo started or
+   *  ended (another deck, a test run): `docker ps` and `docker info` output may show them. */
+  foreign: string[]
   file: string
   recording: RecordingOutcome
   changedSteps?: number[]
@@ -122,6 +127,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     throw new RehearsalError(`Cannot rehearse: the Docker engine is unavailable (${engine.message ?? 'no reason given'}). Start it (here: bash test/setup/dockerd.sh) and try again.`)
   const docker = new Docker(modemOptions(resolveEndpoint(options.dockerHost, defaultDiscoveryEnv()).endpoint) as Docker.DockerOptions)
   const dockerCli = await dockerCliVersion()
+  // As the server derives it (demo-server/server/demo-server.ts): what this deck's demos create
+  // carries it.
+  const deckId = deckIdOf(path.resolve(options.deckFile))
 
   progress({ type: 'start', demos, totalSteps: demos.reduce((n, d) => n + d.steps.length, 0) })
   await resetDeck(client)
@@ -130,9 +138,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     for (const [position, demo] of demos.entries()) {
       progress({ type: 'demo-start', demo, position })
       const started = performance.now()
+      const foreignBefore = await foreignContainers(docker, deckId)
       const outcome = await runDemo(client, demo, progress)
       const seconds = (performance.now() - started) / 1000
-      const result = await judgeAndRecord(demo, outcome, seconds, {
+      const foreign = [...new Set([...foreignBefore, ...await foreignContainers(docker, deckId)])].sort()
+      const result = await judgeAndRecord(demo, outcome, seconds, foreign, {
         deckFile: options.deckFile,
         engine,
         dockerCli,
@@ -224,7 +234,7 @@ interface RecordContext {
   docker: Docker
 }
 
-async function judgeAndRecord(demo: Demo, run: DemoRun, seconds: number, context: RecordContext): Promise<DemoResult> {
+async function judgeAndRecord(demo: Demo, run: DemoRun, seconds: number, foreign: string[], context: RecordContext): Promise<DemoResult> {
   const file = recordingPath(context.deckFile, demo.id)
   const count = (predicate: (r: CollectedRun) => boolean) => run.runs.filter(predicate).length
   const stepOf = (index: number) => demo.steps.find(s => s.index === index)
@@ -235,6 +245,7 @@ async function judgeAndRecord(demo: Demo, run: DemoRun, seconds: number, context
     skippedOnline: count(r => r.ended.outcome === 'skipped' && stepOf(r.started.step)?.options.online === true && stepOf(r.started.step)?.options.shownOnly === undefined),
     skippedShownOnly: count(r => r.ended.outcome === 'skipped' && stepOf(r.started.step)?.options.shownOnly !== undefined),
     seconds,
+    foreign,
     file,
   }
   const problem = describeProblem(demo, run)
@@ -299,6 +310,17 @@ async function resolveImages(docker: Docker, refs: string[]): Promise<{ ids: Rec
     }
   }
   return { ids, standins }
+}
+
+/** Names of the containers on the engine that this deck did not create. */
+async function foreignContainers(docker: Docker, deckId: string): Promise<string[]> {
+  try {
+    const containers = await docker.listContainers({ all: true })
+    return containers.filter(c => c.Labels?.[DECK_LABEL] !== deckId).map(c => (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''))
+  }
+  catch {
+    return [] // the engine went away: the demo's own result says so
+  }
 }
 
 /** `docker version` of the CLI first on PATH, or undefined when there is none. */

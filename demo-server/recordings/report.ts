@@ -5,6 +5,7 @@ import type { DemoResult, RehearsalReport } from './rehearsal'
 
 const GREEN = '\x1B[32m'
 const RED = '\x1B[31m'
+const YELLOW = '\x1B[33m'
 const RESET = '\x1B[0m'
 
 export function formatSeconds(seconds: number): string {
@@ -64,7 +65,8 @@ export function describeRecording(result: DemoResult): string {
 
 /** One line per finished demo, for a log that is not a terminal. */
 export function demoLine(result: DemoResult): string {
-  return `${result.green ? 'ok    ' : 'FAILED'} ${result.demo.id}: ${describeResult(result)}; ${formatSeconds(result.seconds)}; recording ${describeRecording(result)}`
+  const busy = result.foreign.length > 0 ? `; engine also had ${result.foreign.join(', ')}` : ''
+  return `${result.green ? 'ok    ' : 'FAILED'} ${result.demo.id}: ${describeResult(result)}; ${formatSeconds(result.seconds)}; recording ${describeRecording(result)}${busy}`
 }
 
 /** The table, then what went wrong (with deck lines), then the totals. */
@@ -86,10 +88,15 @@ export function formatSummary(report: RehearsalReport, color: boolean): string {
     `recordings: ${kinds('new')} new, ${kinds('changed')} changed, ${kinds('unchanged')} unchanged${kinds('not-written') > 0 ? `, ${kinds('not-written')} not written` : ''}`,
     formatSeconds(report.seconds),
   ].filter(Boolean).join('; ')
+  const busy = report.results.filter(r => r.foreign.length > 0)
+  const foreignNames = [...new Set(busy.flatMap(r => r.foreign))]
+  const warning = busy.length === 0
+    ? []
+    : [paint(`warning: containers this deck did not create were on the engine during ${busy.length} demo${busy.length === 1 ? '' : 's'} (${busy.map(r => r.demo.id).join(', ')}): ${foreignNames.slice(0, 5).join(', ')}${foreignNames.length > 5 ? ', ...' : ''}. Their \`docker ps\` / \`docker info\` output may show them: rehearse those again on a quiet engine.`, YELLOW), '']
   const next = red.length > 0
     ? `Fix the steps above, then: npm run rehearse -- ${red.length === 1 ? `--only ${red[0].demo.id}` : `--from ${red[0].demo.id}`}`
     : ''
-  return [...table, '', ...problems, ...(problems.length > 0 ? [''] : []), paint(totals, red.length > 0 ? RED : GREEN), next].filter((line, i, all) => line !== '' || i < all.length - 1).join('\n')
+  return [...table, '', ...problems, ...(problems.length > 0 ? [''] : []), ...warning, paint(totals, red.length > 0 ? RED : GREEN), next].filter((line, i, all) => line !== '' || i < all.length - 1).join('\n')
 }
 
 /** 0 when every demo is green, 1 when any step is red. */
