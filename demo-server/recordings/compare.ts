@@ -9,6 +9,10 @@ import type { Recording } from './cast-file'
 /** Each pattern and what it becomes. Order matters: whole timestamps before bare times, UUIDs
  *  before ids, and column padding last (a masked cell changes how wide docker pads a table). */
 const VOLATILE: [RegExp, string][] = [
+  // MAC addresses first: their pairs of digits would pass for times.
+  [/\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b/g, '<mac>'],
+  // Addresses depend on which subnets other networks on the engine already took.
+  [/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b/g, '<ip>'],
   // ISO and docker's own timestamps: 2024-05-01T12:34:56.123456789Z, 2024-05-01 12:34:56 +0000 UTC
   [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\s?[+-]\d{2}:?\d{2})?(?: [A-Z]{3,4})?/g, '<time>'],
   [/\b\d{1,2}:\d{2}:\d{2}\b/g, '<time>'],
@@ -23,6 +27,9 @@ const VOLATILE: [RegExp, string][] = [
   // Host-side veth names and the peer index a container's eth0 points at (eth0@if123).
   [/\bveth[0-9a-f]{6,8}\b/g, '<veth>'],
   [/@if\d+\b/g, '@if<n>'],
+  // `ip link` / `ip address` interface indexes and peer namespace ids grow with every container.
+  [/^\d+: (?=\S+: <)/gm, '<n>: '],
+  [/\blink-netnsid \d+/g, 'link-netnsid <n>'],
   [/ {2,}/g, '  '],
 ]
 
