@@ -12,7 +12,7 @@ describe('maskVolatile: what differs on every run', () => {
     expect(maskVolatile('2: eth0@if123: <BROADCAST> ... 7: veth1a2b3c4@if6')).toBe('<n>: eth0@if<n>: <BROADCAST> ... 7: <veth>@if<n>')
     expect(maskVolatile('PING co2 (172.18.0.3): 56 data bytes; inet 172.29.0.1/16')).toBe('PING co2 (<ip>): 56 data bytes; inet <ip>')
     expect(maskVolatile('104: veth1a2b3c4@if103: <BROADCAST> mtu 1500\n    link/ether 12:4a:fd:01:02:03 brd ff:ff:ff:ff:ff:ff link-netnsid 2'))
-      .toBe('<n>: <veth>@if<n>: <BROADCAST> mtu 1500\n link/ether <mac> brd <mac> link-netnsid <n>')
+      .toBe('<n>: <veth>@if<n>: <BROADCAST> mtu 1500\n  link/ether <mac> brd <mac> link-netnsid <n>')
     expect(maskVolatile('-rw-r--r-- 1 root root 6 Dec  2 02:29 memo.txt')).toBe('-rw-r--r-- 1 root root 6 <date> memo.txt')
     expect(maskVolatile('"org.docker-demo.run": "b89aa6ee-f185-42e2-b62c-0123456789ab"')).toBe('"org.docker-demo.run": "<uuid>"')
     // Padding follows the widest cell, which masking hides: any run of spaces is one gap.
