@@ -137,10 +137,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   try {
     for (const [position, demo] of demos.entries()) {
       progress({ type: 'demo-start', demo, position })
-      const started = performance.now()
+      const demoBegan = performance.now()
       const foreignBefore = await foreignContainers(docker, deckId)
       const outcome = await runDemo(client, demo, progress)
-      const seconds = (performance.now() - started) / 1000
+      const seconds = (performance.now() - demoBegan) / 1000
       const foreign = [...new Set([...foreignBefore, ...await foreignContainers(docker, deckId)])].sort()
       const result = await judgeAndRecord(demo, outcome, seconds, foreign, {
         deckFile: options.deckFile,
