@@ -284,11 +284,20 @@ function describeProblem(demo: Demo, run: DemoRun): string | undefined {
     if (run.failed.dependency)
       return `${demo.loc.file}:${demo.loc.line}: demo "${demo.id}" uses "${ended.demoId}", whose step ${ended.step} (${started.prompt}${started.command}) ended ${ended.outcome}${exit}${reason}`
     const line = demo.steps.find(s => s.index === ended.step)?.loc.line ?? demo.loc.line
-    return `${demo.loc.file}:${line}: step ${ended.step} (${started.prompt}${started.command}) ended ${ended.outcome}${exit}${reason}`
+    return `${demo.loc.file}:${line}: step ${ended.step} (${started.prompt}${started.command}) ended ${ended.outcome}${exit}${reason}${outputTail(run.failed.run)}`
   }
   if (run.runs.length !== demo.steps.length)
     return `${demo.loc.file}:${demo.loc.line}: demo "${demo.id}" ran ${run.runs.length} of its ${demo.steps.length} steps`
   return undefined
+}
+
+/** The last lines the failed step printed (its command line aside), indented under the
+ *  problem: a red demo's recording is not written, so this is where its output can be read. */
+function outputTail(run: CollectedRun, lines = 6): string {
+  const printed = run.events.slice(1).map(event => event[2]).join('').replaceAll('\r', '').split('\n').filter(line => line.trim() !== '')
+  if (printed.length === 0)
+    return '\n    (no output)'
+  return printed.slice(-lines).map(line => `\n    | ${line}`).join('')
 }
 
 // ---------------------------------------------------------------------------------------------
