@@ -69,7 +69,10 @@ export function compareRecordings(previous: Recording | undefined, next: Recordi
     if (before[i] !== after[i])
       steps.push(next.steps[i]?.index ?? previous.steps[i].index)
   }
-  if (previous.header.width !== next.header.width || previous.header.height !== next.header.height)
+  // What it was made with and on counts too: a file that says "stand-ins" must be rewritten
+  // when made with real images.
+  const madeWith = (r: Recording) => JSON.stringify([r.header.width, r.header.height, r.header.docker_demo.standins, r.header.docker_demo.engine.version])
+  if (madeWith(previous) !== madeWith(next))
     return { kind: 'changed', steps }
   return steps.length === 0 ? { kind: 'unchanged' } : { kind: 'changed', steps }
 }

@@ -131,6 +131,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   // carries it.
   const deckId = deckIdOf(path.resolve(options.deckFile))
 
+  // Made with stand-ins when the deck's images here are stand-ins: a demo that names no image
+  // (`docker ps`, `network inspect`) still shows containers of images an earlier demo ran.
+  const deckOnStandins = (await resolveImages(docker, imagesUsedBy(deck.demos.flatMap(d => d.steps)))).standins
+
   progress({ type: 'start', demos, totalSteps: demos.reduce((n, d) => n + d.steps.length, 0) })
   await resetDeck(client)
   const results: DemoResult[] = []
@@ -147,6 +151,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
         engine,
         dockerCli,
         docker,
+        deckOnStandins,
       })
       results.push(result)
       progress({ type: 'demo-end', result })
@@ -232,6 +237,7 @@ interface RecordContext {
   engine: EngineStatus
   dockerCli: string | undefined
   docker: Docker
+  deckOnStandins: boolean
 }
 
 async function judgeAndRecord(demo: Demo, run: DemoRun, seconds: number, foreign: string[], context: RecordContext): Promise<DemoResult> {
@@ -262,7 +268,7 @@ async function judgeAndRecord(demo: Demo, run: DemoRun, seconds: number, foreign
     engine: { version: context.engine.version ?? 'unknown', apiVersion: context.engine.apiVersion ?? 'unknown' },
     ...(context.dockerCli !== undefined ? { dockerCli: context.dockerCli } : {}),
     images: images.ids,
-    standins: images.standins,
+    standins: images.standins || context.deckOnStandins,
   })
   const text = serializeRecording(recording)
   const previous = await readRecording(file, demo.id)

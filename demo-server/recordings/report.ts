@@ -57,7 +57,7 @@ export function describeRecording(result: DemoResult): string {
     case 'changed':
       return result.changedSteps && result.changedSteps.length > 0
         ? `changed (step${result.changedSteps.length === 1 ? '' : 's'} ${result.changedSteps.join(', ')})`
-        : 'changed (terminal size)'
+        : 'changed (engine, stand-ins or terminal size)'
     case 'not-written':
       return 'not written (kept the old one)'
   }

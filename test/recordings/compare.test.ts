@@ -40,6 +40,9 @@ describe('compareRecordings', () => {
     const failed = helloRecording()
     failed.steps[1].outcome = 'failed'
     expect(compareRecordings(before, failed)).toEqual({ kind: 'changed', steps: [2] })
+    const real = helloRecording()
+    real.header.docker_demo.standins = false
+    expect(compareRecordings(before, real)).toEqual({ kind: 'changed', steps: [] })
     const shorter = helloRecording()
     shorter.steps.pop()
     expect(compareRecordings(before, shorter)).toEqual({ kind: 'changed', steps: [2] })
