@@ -68,7 +68,9 @@ function progressOnTerminal(): (event: ProgressEvent) => void {
   let current = ''
   const draw = (detail: string) => {
     const line = `${progressBar(done, total)}  demo ${position + 1}/${demos} ${current}${detail}`
-    process.stderr.write(`\r\x1B[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`)
+    // A pseudo-terminal without a size reports 0 columns.
+    const width = process.stderr.columns || 100
+    process.stderr.write(`\r\x1B[K${line.slice(0, width - 1)}`)
   }
   return (event) => {
     switch (event.type) {
