@@ -1,34 +1,56 @@
 /**
- * `npm run check [-- deck.md]`: validates a deck's demos without an engine. Prints each problem
- * as `file:LINE: message` and exits 1 if there is any.
+ * `npm run check [-- deck.md] [--require-recordings]`: validates a deck's demos without an
+ * engine. Prints each problem as `file:LINE: message` and exits 1 if there is any. Recordings
+ * (demo-server/recordings/) are checked too: a stale one is a warning, a corrupt one an error,
+ * a missing one an error only with --require-recordings.
  */
+import path from 'node:path'
 import process from 'node:process'
 import { checkDeck } from '../deck/check'
 import { DEFAULT_DECK, loadDeck } from '../deck/load'
 import { formatProblem } from '../deck/model'
+import { recordingFindings } from '../recordings/freshness'
+import { readRecordings, recordingPath } from '../recordings/store'
 
 async function main(args: string[]): Promise<number> {
   const files = args.filter(arg => !arg.startsWith('-'))
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: npm run check [-- deck.md ...]\n')
+    process.stdout.write('usage: npm run check [-- deck.md ...] [--require-recordings]\n')
     return 0
   }
+  const requireRecordings = args.includes('--require-recordings')
   let failed = false
   for (const file of files.length > 0 ? files : [DEFAULT_DECK]) {
     const deck = await loadDeck(file)
     const problems = checkDeck(deck)
     for (const problem of problems)
       process.stderr.write(`${formatProblem(problem)}\n`)
+    const findings = recordingFindings(deck, await readRecordings(file), {
+      requireRecordings,
+      pathOf: demoId => recordingPath(file, demoId),
+      show: shown,
+    })
+    for (const finding of findings)
+      process.stderr.write(`${finding.message}\n`)
+    const errors = problems.length + findings.filter(f => f.severity === 'error').length
+    const warnings = findings.filter(f => f.severity === 'warning').length
     const steps = deck.demos.reduce((sum, demo) => sum + demo.steps.length, 0)
-    if (problems.length > 0) {
+    if (errors > 0) {
       failed = true
-      process.stderr.write(`${deck.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${deck.demos.length} demos\n`)
+      process.stderr.write(`${deck.file}: ${errors} problem${errors === 1 ? '' : 's'} in ${deck.demos.length} demos\n`)
     }
     else {
-      process.stdout.write(`${deck.file}: ${deck.demos.length} demos, ${steps} steps, no problems\n`)
+      const note = warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'} about recordings` : ''
+      process.stdout.write(`${deck.file}: ${deck.demos.length} demos, ${steps} steps, no problems${note}\n`)
     }
   }
   return failed ? 1 : 0
+}
+
+/** As a terminal shows a path: relative to the working directory when below it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file))
+  return relative && !relative.startsWith('..') ? relative : file
 }
 
 main(process.argv.slice(2)).then(

@@ -23,7 +23,7 @@ import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
 import type { StandaloneServer } from '../server/standalone'
 import { startStandaloneServer } from '../server/standalone'
 import type { RuntimeInfo } from '../server/state-dir'
-import { runningServers, serverAt } from '../server/state-dir'
+import { requireServerAt, runningServers } from '../server/state-dir'
 
 const USAGE = `Usage:
   npm run demo -- serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline] [--docker-host URL]
@@ -125,7 +125,7 @@ async function open(url: string | undefined, options: { deckFile: string, offlin
     token = server.token
   }
   else if (control) {
-    token = runtimeOf(url).token
+    token = requireServerAt(url).token
   }
   const client = await NodeDemoClient.connect(url, { token })
   return {
@@ -135,15 +135,6 @@ async function open(url: string | undefined, options: { deckFile: string, offlin
       await server?.close()
     },
   }
-}
-
-/** The runtime file of the server at `url` (ws or http), written for this user. */
-function runtimeOf(url: string): RuntimeInfo {
-  const origin = new URL(url.replace(/^ws/, 'http')).origin
-  const info = serverAt(origin)
-  if (!info)
-    throw new Error(`No demo server of this user is running at ${origin}: start one with "npm start" or "npm run demo -- serve", as this user, on this machine.`)
-  return info
 }
 
 /** Prints the running server's current one-time login URL (a fresh one replaces each used one),
@@ -156,7 +147,7 @@ function login(url: string | undefined, host: string | undefined): number {
     console.log(printed.href)
   }
   if (url !== undefined) {
-    print(runtimeOf(url).loginUrl)
+    print(requireServerAt(url).loginUrl)
     return 0
   }
   const servers = runningServers()

@@ -114,6 +114,16 @@ export function serverAt(origin: string, dir = stateDir()): RuntimeInfo | undefi
   return runningServers(dir).find(info => new URL(info.origin).port === port)
 }
 
+/** The runtime file of this user's server at `url` (ws or http), or an error that says how to
+ *  start one: what a CLI needs before it can talk to a running server with its token. */
+export function requireServerAt(url: string, dir = stateDir()): RuntimeInfo {
+  const origin = new URL(url.replace(/^ws/, 'http')).origin
+  const info = serverAt(origin, dir)
+  if (!info)
+    throw new Error(`No demo server of this user is running at ${origin}: start one with "npm start" or "npm run demo -- serve", as this user, on this machine.`)
+  return info
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0)

@@ -1,0 +1,44 @@
+/**
+ * The images a demo's steps name, so that a recording can say which image ids it was made
+ * with. Pure: reads the steps as the deck check does (demo-server/deck/steps.ts), without
+ * resolving variables.
+ */
+import type { Step } from '../deck/model'
+import { parseDockerArgv } from '../docker-cli/parse-argv'
+import { tokenize } from '../docker-cli/tokenize'
+import { HELPER_IMAGE } from '../engine/host'
+
+const asWritten = { variable: (name: string) => `$${name}`, pwd: () => '$(pwd)' }
+
+/** `alpine` -> `alpine:latest`; a tag or digest stays as written. */
+export function normalizeImageRef(ref: string): string {
+  const lastSlash = ref.lastIndexOf('/')
+  const name = ref.slice(lastSlash + 1)
+  return ref.includes('@') || name.includes(':') ? ref : `${ref}:latest`
+}
+
+/** Image references the steps use, in first-use order: the image of `run`, `pull`, `history`,
+ *  and the helper image of `host$` steps. Steps that are shown only run nothing. */
+export function imagesUsedBy(steps: readonly Step[]): string[] {
+  const refs = new Set<string>()
+  for (const step of steps) {
+    if (step.options.shownOnly !== undefined)
+      continue
+    if (step.target.kind === 'host') {
+      refs.add(HELPER_IMAGE)
+      continue
+    }
+    if (step.target.kind !== 'docker')
+      continue
+    try {
+      const parsed = parseDockerArgv(tokenize(step.command, asWritten).slice(1))
+      const image = parsed.spec.operands === 'image' ? parsed.operands[0] : undefined
+      if (image !== undefined && !image.startsWith('$'))
+        refs.add(normalizeImageRef(image))
+    }
+    catch {
+      // A step the check rejects names no image we could look up.
+    }
+  }
+  return [...refs]
+}
