@@ -74,6 +74,6 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
 }
 
 /** Slidev's own entry argument: the first `.md` operand on its command line. */
-function deckFromArgv(argv: string[]): string | undefined {
+export function deckFromArgv(argv: string[]): string | undefined {
   return argv.slice(2).find(arg => !arg.startsWith('-') && arg.endsWith('.md'))
 }
