@@ -5,7 +5,7 @@
 import MarkdownIt from 'markdown-it'
 import type { Deck, DeckProblem, Demo, SourceLocation } from './model'
 import type { SourceLine } from './steps'
-import { parseSteps } from './steps'
+import { parseSteps } from './steps.ts'
 
 const OPEN_TAG = /<DockerDemo\b([^>]*?)\/?>/
 const CLOSE_TAG = /<\/DockerDemo\s*>/

@@ -3,8 +3,8 @@
  * prompt says where it runs; a trailing comment may hold step settings. Pure.
  */
 import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model'
-import { parseDockerArgv } from '../docker-cli/parse-argv'
-import { tokenize } from '../docker-cli/tokenize'
+import { parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import { tokenize } from '../docker-cli/tokenize.ts'
 
 export interface SourceLine {
   text: string

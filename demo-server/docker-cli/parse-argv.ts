@@ -3,7 +3,7 @@
  * table. Pure: the deck check and the server call it with the same input and get the same answer.
  */
 import type { CommandSpec, FlagSpec } from './commands'
-import { COMMANDS } from './commands'
+import { COMMANDS } from './commands.ts'
 
 export class CommandLineError extends Error {
   constructor(message: string) {

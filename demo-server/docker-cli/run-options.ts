@@ -6,9 +6,9 @@
 import path from 'node:path'
 import type { MountSpec } from './mounts'
 import type { ParsedCommand } from './parse-argv'
-import { parseMountFlag, parseVolumeFlag } from './mounts'
-import { CommandLineError, flagValues, hasFlag, lastFlagValue } from './parse-argv'
-import { parsePublish } from './ports'
+import { parseMountFlag, parseVolumeFlag } from './mounts.ts'
+import { CommandLineError, flagValues, hasFlag, lastFlagValue } from './parse-argv.ts'
+import { parsePublish } from './ports.ts'
 
 export interface MountOptions {
   Type: 'volume' | 'bind' | 'tmpfs'

@@ -6,9 +6,9 @@ import type { Connection } from './connection'
 import type { StepOutput } from './output'
 import type { Scope } from './scope'
 import type { StepIO, StepRunContext } from './types'
-import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images'
-import { DemoError } from '../protocol'
-import { daemonMessage, undefinedIfNotFound } from './errors'
+import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images.ts'
+import { DemoError } from '../protocol.ts'
+import { daemonMessage, undefinedIfNotFound } from './errors.ts'
 
 /** The command that builds the offline stand-in images. */
 export const PREPARE_IMAGES_COMMAND = 'bash test/images/build-standins.sh'

@@ -1,5 +1,5 @@
 /** Reading dockerode's errors: the daemon's message, its HTTP status, and "nobody answers". */
-import { DemoError } from '../protocol'
+import { DemoError } from '../protocol.ts'
 
 interface ModemError {
   statusCode?: number

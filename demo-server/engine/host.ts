@@ -5,9 +5,9 @@
  */
 import type Docker from 'dockerode'
 import type { CommandCall } from './call'
-import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
-import { pumpStream } from './output'
-import { helperLabels } from './scope'
+import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call.ts'
+import { pumpStream } from './output.ts'
+import { helperLabels } from './scope.ts'
 
 /** A stand-in with busybox's nsenter, pidof and sh. */
 export const HELPER_IMAGE = 'alpine:latest'

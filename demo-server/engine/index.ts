@@ -1,8 +1,8 @@
 /** The engine layer's public surface: createDockerEngine, and the types it implements. */
 import type { DemoEngine } from './types'
-import { Connection } from './connection'
-import { DockerEngine } from './docker-engine'
-import { defaultDiscoveryEnv, resolveEndpoint } from './endpoint'
+import { Connection } from './connection.ts'
+import { DockerEngine } from './docker-engine.ts'
+import { defaultDiscoveryEnv, resolveEndpoint } from './endpoint.ts'
 
 export interface DockerEngineOptions {
   /** Never pull (the run context says so per step too). */
@@ -27,4 +27,4 @@ export async function createDockerEngine(options: DockerEngineOptions = {}): Pro
 }
 
 export type { DemoEngine, DemoSession, RemovedCounts, StepIO, StepResult, StepRunContext } from './types'
-export { HELPER_LABEL, demoLabels } from './labels'
+export { HELPER_LABEL, demoLabels } from './labels.ts'

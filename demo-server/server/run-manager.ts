@@ -19,10 +19,10 @@ import type {
   RunStartedMessage,
   SnapshotMessage,
 } from '../protocol'
-import { DemoError, toErrorPayload } from '../protocol'
-import { withoutUndefined } from './internal'
+import { DemoError, toErrorPayload } from '../protocol.ts'
+import { withoutUndefined } from './internal.ts'
 import type { StepRunSettings } from './step-run'
-import { displayCommand, endRun, StartedRun, StopReason } from './step-run'
+import { displayCommand, endRun, StartedRun, StopReason } from './step-run.ts'
 
 export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
 

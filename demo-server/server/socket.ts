@@ -11,12 +11,12 @@ import type { RawData } from 'ws'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { Deck } from '../deck/model'
 import type { ClientMessage, ControlRequest, ErrorPayload, ServerMessage, StatusMessage } from '../protocol'
-import { CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol'
+import { CONTROL_TYPES, DemoError, isControlRequest, MAX_MESSAGE_BYTES, parseClientMessage, PROTOCOL_PATH, toErrorPayload } from '../protocol.ts'
 import type { OriginPolicy } from './origin'
-import { refuseHandshake, withoutUndefined } from './internal'
-import { pathOf, refuseUpgrade } from './origin'
+import { refuseHandshake, withoutUndefined } from './internal.ts'
+import { pathOf, refuseUpgrade } from './origin.ts'
 import type { RunEvent, RunManager } from './run-manager'
-import { findDemo } from './run-manager'
+import { findDemo } from './run-manager.ts'
 
 export interface SocketServerOptions {
   manager: RunManager

@@ -4,7 +4,7 @@
  * a StartedRun only carries one out, with its timeout, its cancellation and its terminal.
  */
 import type { Demo, Step } from '../deck/model'
-import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model'
+import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model.ts'
 import type { DemoEngine, DemoSession, StepIO, StepResult } from '../engine/types'
 import type {
   AsciicastOutputEvent,
@@ -15,7 +15,7 @@ import type {
   RunRecord,
   RunStartedMessage,
 } from '../protocol'
-import { DemoError, toErrorPayload } from '../protocol'
+import { DemoError, toErrorPayload } from '../protocol.ts'
 
 /** Why a run was stopped: the abort reason handed to the engine. */
 export class StopReason extends Error {

@@ -6,7 +6,7 @@
 import path from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
 import type { DemoServer } from './demo-server'
-import { createDemoServer } from './demo-server'
+import { createDemoServer } from './demo-server.ts'
 
 /** The environment variable scripts/start.mjs sets to the deck's path. */
 export const DECK_ENV = 'DOCKER_DEMO_DECK'

@@ -1,10 +1,10 @@
 /** `pull`, `images`, `history`. */
 import type { CommandCall } from '../call'
 import type { HistoryEntry, ImageSummary } from '../../docker-cli/format/images'
-import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images'
-import { DemoError } from '../../protocol'
-import { PREPARE_IMAGES_COMMAND, daemonError, pullImage } from '../call'
-import { isNotFound, undefinedIfNotFound } from '../errors'
+import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images.ts'
+import { DemoError } from '../../protocol.ts'
+import { PREPARE_IMAGES_COMMAND, daemonError, pullImage } from '../call.ts'
+import { isNotFound, undefinedIfNotFound } from '../errors.ts'
 
 export async function pull(call: CommandCall): Promise<number> {
   const image = call.parsed.operands[0]
