@@ -121,25 +121,26 @@ describe('DockerDemo in the browser', () => {
     const tty = presenter.locator(`${demo('tty')} [data-action="type-1"]`)
     await tty.waitFor({ timeout: 30_000 })
     await tty.click()
-    const field = presenter.locator(`${demo('tty')} textarea.demo-run-input`)
-    await field.waitFor({ timeout: 30_000 })
-    await presenter.locator(`${demo('tty')} .demo-run-text`, { hasText: '/ #' }).waitFor({ timeout: 30_000 })
-    expect(await field.evaluate(el => el === document.activeElement)).toBe(true)
+    // The terminal (xterm.js) takes the keyboard through its own textarea while the run is open.
+    const field = presenter.locator(`${demo('tty')} .demo-output[data-typing] textarea.xterm-helper-textarea`)
+    await field.waitFor({ state: 'attached', timeout: 30_000 })
+    await presenter.locator(`${demo('tty')} .xterm-rows`, { hasText: '/ #' }).waitFor({ timeout: 30_000 })
+    await expect.poll(() => field.evaluate(el => el === document.activeElement), { timeout: 10_000 }).toBe(true)
     await presenter.keyboard.type('echo typed-$((6*7))')
     await presenter.keyboard.press('Enter')
     // Arrow keys go to the shell, not to Slidev's navigation. ArrowLeft, because this is the
     // deck's last slide: a leaked ArrowRight would not move it, a leaked ArrowLeft goes back.
     await presenter.keyboard.press('ArrowLeft')
-    await audience.locator(`${demo('tty')} .demo-run-text`, { hasText: 'typed-42' }).waitFor({ timeout: 30_000 })
+    await audience.locator(`${demo('tty')} .xterm-rows`, { hasText: 'typed-42' }).waitFor({ timeout: 30_000 })
     expect(presenter.url()).toMatch(/\/presenter\/3(\?|$)/)
     await presenter.keyboard.type('exit')
     await presenter.keyboard.press('Enter')
     const inPresenter = await outputAfter(presenter, 'tty', 'ok')
     expect(inPresenter).toMatch(/^typed-42$/m)
     expect(await outputAfter(audience, 'tty', 'ok')).toBe(inPresenter)
-    // The run has ended: no terminal is left open in either window.
+    // The run has ended: no terminal takes keys in either window.
     for (const page of [presenter, audience])
-      expect(await page.locator(`${demo('tty')} textarea`).count()).toBe(0)
+      expect(await page.locator(`${demo('tty')} .demo-output[data-typing]`).count()).toBe(0)
     await presenter.locator(`${demo('tty')} [data-action="reset"]`).click()
     await presenter.locator(`${demo('tty')} .demo-output`).waitFor({ state: 'detached', timeout: 30_000 })
   })
