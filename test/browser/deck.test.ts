@@ -92,8 +92,9 @@ describe('DockerDemo in the browser', () => {
     await viewer.route(`**${TOKEN_PATH}`, route => route.fulfill({ status: 403, body: 'Forbidden' }))
     await gotoSettled(viewer, `${slidev.url}/1`)
     await viewer.locator(`${demo('hello')} .docker-demo-note`, { hasText: 'view only' }).waitFor({ timeout: 30_000 })
-    expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(1)
-    expect(await viewer.locator(`${demo('hello')} :is([data-action], button.docker-demo-chip)`).count()).toBe(0)
+    // Only the step chip, and the local switch to the recording (R): no control of the server.
+    expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(2)
+    expect(await viewer.locator(`${demo('hello')} :is([data-action]:not([data-action="flip"]), button.docker-demo-chip)`).count()).toBe(0)
     expect(await outputAfter(viewer, 'hello', 'ok')).toBe(await presenter.locator(`${demo('hello')} .demo-output`).innerText())
     await viewer.close()
   })
