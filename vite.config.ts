@@ -7,4 +7,7 @@ import { dockerDemoPlugin } from './demo-server/server/vite-plugin.ts'
 
 export default defineConfig({
   plugins: [dockerDemoPlugin(), recordingsPlugin()],
+  // Found only when a demo first renders a terminal, xterm.js would be optimized then, and Vite
+  // reloads the page: in the middle of `slidev export` that left most of the PDF blank.
+  optimizeDeps: { include: ['@xterm/xterm'] },
 })
