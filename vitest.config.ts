@@ -1,5 +1,6 @@
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
@@ -7,6 +8,13 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   // Component tests mount .vue files.
   plugins: [vue()],
+  resolve: {
+    alias: {
+      // The recordings plugin's virtual module (demo-server/server/recordings-plugin.ts): in
+      // component tests, an object the tests fill.
+      'virtual:docker-demo-recordings': fileURLToPath(new URL('./test/components/recordings.mock.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Engine and browser tests share one Docker engine and fixed demo names (co1, vol, ...):

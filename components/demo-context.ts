@@ -3,6 +3,7 @@
  * - live: a real slide in a window (the audience/projector view or the presenter's current
  *   slide), not print/export, not the overview or the presenter's next-slide preview;
  * - watching: live and the slide is the current one, so only it holds a subscription.
+ * - print: print mode (export), where a demo shows its recorded output.
  * Outside a slide (a component preview, a unit test without mocks) it degrades to static.
  */
 import type { ComputedRef, Ref } from 'vue'
@@ -12,6 +13,8 @@ import { computed, ref } from 'vue'
 export interface DemoContext {
   live: ComputedRef<boolean>
   watching: ComputedRef<boolean>
+  /** Print or export: static output from recordings, no socket. */
+  print: ComputedRef<boolean>
 }
 
 const LIVE_CONTEXTS = ['slide', 'presenter']
@@ -35,5 +38,6 @@ export function useDemoContext(): DemoContext {
   return {
     live,
     watching: computed(() => live.value && active.value),
+    print: computed(() => printMode?.value === true),
   }
 }

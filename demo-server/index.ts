@@ -22,7 +22,7 @@ export type {
   SnapshotMessage,
   StatusMessage,
   StepSummary,
-} from './protocol'
+} from './protocol.ts'
 export {
   CLOSE_TOO_LARGE,
   DemoError,
@@ -35,23 +35,23 @@ export {
   PROTOCOL_VERSION,
   TOKEN_PATH,
   toErrorPayload,
-} from './protocol'
+} from './protocol.ts'
 
 // The deck: parsing demos out of slides.md.
-export type { Deck, DeckProblem, Demo, Step } from './deck/model'
-export { DEFAULT_STEP_TIMEOUT_MS, formatProblem } from './deck/model'
-export { parseDeck } from './deck/parse'
+export type { Deck, DeckProblem, Demo, Step } from './deck/model.ts'
+export { DEFAULT_STEP_TIMEOUT_MS, formatProblem } from './deck/model.ts'
+export { parseDeck } from './deck/parse.ts'
 
 // The engine seam.
-export type { DemoEngine, StepIO, StepResult, StepRunContext } from './engine/types'
+export type { DemoEngine, StepIO, StepResult, StepRunContext } from './engine/types.ts'
 
 // The server: hosted by Vite (the deck's own origin) or standalone (CLI, tests).
-export type { DemoServer, DemoServerOptions } from './server/demo-server'
-export { createDemoServer, deckIdOf } from './server/demo-server'
-export type { RunEvent, RunOptions, StartedSequence } from './server/run-manager'
-export { ACCEPTABLE_OUTCOMES, RunManager } from './server/run-manager'
-export type { StandaloneOptions, StandaloneServer } from './server/standalone'
-export { startStandaloneServer } from './server/standalone'
-export type { DockerDemoPluginOptions } from './server/vite-plugin'
-export { dockerDemoPlugin } from './server/vite-plugin'
-export { NodeDemoClient } from './server/client'
+export type { DemoServer, DemoServerOptions } from './server/demo-server.ts'
+export { createDemoServer, deckIdOf } from './server/demo-server.ts'
+export type { RunEvent, RunOptions, StartedSequence } from './server/run-manager.ts'
+export { ACCEPTABLE_OUTCOMES, RunManager } from './server/run-manager.ts'
+export type { StandaloneOptions, StandaloneServer } from './server/standalone.ts'
+export { startStandaloneServer } from './server/standalone.ts'
+export type { DockerDemoPluginOptions } from './server/vite-plugin.ts'
+export { dockerDemoPlugin } from './server/vite-plugin.ts'
+export { NodeDemoClient } from './server/client.ts'

@@ -6,11 +6,11 @@
  */
 import path from 'node:path'
 import process from 'node:process'
-import { checkDeck } from '../deck/check'
-import { DEFAULT_DECK, loadDeck } from '../deck/load'
-import { formatProblem } from '../deck/model'
-import { recordingFindings } from '../recordings/freshness'
-import { readRecordings, recordingPath } from '../recordings/store'
+import { checkDeck } from '../deck/check.ts'
+import { DEFAULT_DECK, loadDeck } from '../deck/load.ts'
+import { formatProblem } from '../deck/model.ts'
+import { recordingFindings } from '../recordings/freshness.ts'
+import { readRecordings, recordingPath } from '../recordings/store.ts'
 
 async function main(args: string[]): Promise<number> {
   const files = args.filter(arg => !arg.startsWith('-'))

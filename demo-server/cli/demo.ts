@@ -15,15 +15,15 @@
  */
 import process from 'node:process'
 import { parseArgs } from 'node:util'
-import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol'
-import { START_DOCKER } from '../presenter-help'
-import { describeNotRemoved, splitInput } from '../protocol'
-import { NodeDemoClient } from '../server/client'
-import { ACCEPTABLE_OUTCOMES } from '../server/run-manager'
-import type { StandaloneServer } from '../server/standalone'
-import { startStandaloneServer } from '../server/standalone'
-import type { RuntimeInfo } from '../server/state-dir'
-import { requireServerAt, runningServers } from '../server/state-dir'
+import type { DemoSummary, RunEndedMessage, ServerMessage, StatusMessage } from '../protocol.ts'
+import { START_DOCKER } from '../presenter-help.ts'
+import { describeNotRemoved, splitInput } from '../protocol.ts'
+import { NodeDemoClient } from '../server/client.ts'
+import { ACCEPTABLE_OUTCOMES } from '../server/run-manager.ts'
+import type { StandaloneServer } from '../server/standalone.ts'
+import { startStandaloneServer } from '../server/standalone.ts'
+import type { RuntimeInfo } from '../server/state-dir.ts'
+import { requireServerAt, runningServers } from '../server/state-dir.ts'
 
 const USAGE = `Usage:
   npm run demo -- serve [deck.md] [--port 3031] [--host 127.0.0.1] [--offline] [--docker-host URL]

@@ -7,10 +7,10 @@
  */
 import process from 'node:process'
 import { parseArgs } from 'node:util'
-import { demoLine, exitCodeOf, formatSummary, progressBar } from '../recordings/report'
-import type { ProgressEvent } from '../recordings/rehearsal'
-import { rehearse, RehearsalError } from '../recordings/rehearsal'
-import { requireServerAt } from '../server/state-dir'
+import { demoLine, exitCodeOf, formatSummary, progressBar } from '../recordings/report.ts'
+import type { ProgressEvent } from '../recordings/rehearsal.ts'
+import { rehearse, RehearsalError } from '../recordings/rehearsal.ts'
+import { requireServerAt } from '../server/state-dir.ts'
 
 const USAGE = `Usage: npm run rehearse -- [deck.md] [--only ID[,ID]] [--from ID] [--offline] [--docker-host URL]
   --only ID     rehearse only this demo (repeat, or separate ids by commas)

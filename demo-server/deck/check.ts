@@ -3,12 +3,12 @@
  * docker step with the same table the server runs from, so a flag the server cannot run, a
  * broken quote or a dangling reference is caught before the talk. Pure.
  */
-import type { Deck, DeckProblem, Demo, Step } from './model'
-import { BUILTIN_NETWORKS } from '../docker-cli/commands'
-import type { ParsedCommand } from '../docker-cli/parse-argv'
-import { CommandLineError, flagValues, parseDockerArgv } from '../docker-cli/parse-argv'
-import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts'
-import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize'
+import type { Deck, DeckProblem, Demo, Step } from './model.ts'
+import { BUILTIN_NETWORKS } from '../docker-cli/commands.ts'
+import type { ParsedCommand } from '../docker-cli/parse-argv.ts'
+import { CommandLineError, flagValues, parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
+import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize.ts'
 
 type ObjectKind = 'container' | 'network' | 'volume'
 /** `removed-when-stopped`: a container started with --rm that outlives its step. */

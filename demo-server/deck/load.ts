@@ -1,8 +1,8 @@
 /** The file-system edge of the deck parser. */
 import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
-import type { Deck } from './model'
-import { parseDeck } from './parse'
+import type { Deck } from './model.ts'
+import { parseDeck } from './parse.ts'
 
 export const DEFAULT_DECK = 'slides.md'
 

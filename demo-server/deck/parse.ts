@@ -3,9 +3,9 @@
  * Pure (text in, model out) and built on markdown-it, so the line numbers are markdown's own.
  */
 import MarkdownIt from 'markdown-it'
-import type { Deck, DeckProblem, Demo, SourceLocation } from './model'
-import type { SourceLine } from './steps'
-import { parseSteps } from './steps'
+import type { Deck, DeckProblem, Demo, SourceLocation } from './model.ts'
+import type { SourceLine } from './steps.ts'
+import { parseSteps } from './steps.ts'
 
 const OPEN_TAG = /<DockerDemo\b([^>]*?)\/?>/
 const CLOSE_TAG = /<\/DockerDemo\s*>/

@@ -2,9 +2,9 @@
  * The line grammar inside a demo's code fence (docs/demo-format.md): one line, one step; the
  * prompt says where it runs; a trailing comment may hold step settings. Pure.
  */
-import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model'
-import { parseDockerArgv } from '../docker-cli/parse-argv'
-import { tokenize } from '../docker-cli/tokenize'
+import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model.ts'
+import { parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import { tokenize } from '../docker-cli/tokenize.ts'
 
 export interface SourceLine {
   text: string

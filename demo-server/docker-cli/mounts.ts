@@ -1,5 +1,5 @@
 /** `--mount` and `-v` values, parsed the way the docker CLI reads them. Pure. */
-import { CommandLineError } from './parse-argv'
+import { CommandLineError } from './parse-argv.ts'
 
 export interface MountSpec {
   type: 'volume' | 'bind' | 'tmpfs'

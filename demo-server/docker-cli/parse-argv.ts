@@ -2,8 +2,8 @@
  * Parses tokenized docker arguments (without the leading `docker`) against the one command
  * table. Pure: the deck check and the server call it with the same input and get the same answer.
  */
-import type { CommandSpec, FlagSpec } from './commands'
-import { COMMANDS } from './commands'
+import type { CommandSpec, FlagSpec } from './commands.ts'
+import { COMMANDS } from './commands.ts'
 
 export class CommandLineError extends Error {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 /** `-p/--publish` values, read the way the docker CLI (go-connections/nat) reads them. Pure. */
-import { CommandLineError } from './parse-argv'
+import { CommandLineError } from './parse-argv.ts'
 
 export interface PortBinding {
   HostIp: string

@@ -4,11 +4,11 @@
  * Pure: the engine layer does the I/O (pre-creating named volumes, reading seccomp files).
  */
 import path from 'node:path'
-import type { MountSpec } from './mounts'
-import type { ParsedCommand } from './parse-argv'
-import { parseMountFlag, parseVolumeFlag } from './mounts'
-import { CommandLineError, flagValues, hasFlag, lastFlagValue } from './parse-argv'
-import { parsePublish } from './ports'
+import type { MountSpec } from './mounts.ts'
+import type { ParsedCommand } from './parse-argv.ts'
+import { parseMountFlag, parseVolumeFlag } from './mounts.ts'
+import { CommandLineError, flagValues, hasFlag, lastFlagValue } from './parse-argv.ts'
+import { parsePublish } from './ports.ts'
 
 export interface MountOptions {
   Type: 'volume' | 'bind' | 'tmpfs'

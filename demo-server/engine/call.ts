@@ -1,15 +1,15 @@
 /** What every command handler gets, and the helpers they share (images, errors, aborts). */
 import type Docker from 'dockerode'
-import type { Step } from '../deck/model'
-import type { ParsedCommand } from '../docker-cli/parse-argv'
-import type { Connection } from './connection'
-import type { StepOutput } from './output'
-import type { Scope } from './scope'
-import type { StepIO, StepRunContext } from './types'
-import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images'
-import { pullWhileOnline } from '../presenter-help'
-import { DemoError } from '../protocol'
-import { daemonMessage, undefinedIfNotFound } from './errors'
+import type { Step } from '../deck/model.ts'
+import type { ParsedCommand } from '../docker-cli/parse-argv.ts'
+import type { Connection } from './connection.ts'
+import type { StepOutput } from './output.ts'
+import type { Scope } from './scope.ts'
+import type { StepIO, StepRunContext } from './types.ts'
+import { PullProgressRenderer, normalizeImageRef } from '../docker-cli/format/images.ts'
+import { pullWhileOnline } from '../presenter-help.ts'
+import { DemoError } from '../protocol.ts'
+import { daemonMessage, undefinedIfNotFound } from './errors.ts'
 
 export interface CommandCall {
   docker: Docker

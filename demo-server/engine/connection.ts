@@ -3,11 +3,11 @@
  * after the engine went away), so that creating the engine never throws because it is down.
  */
 import Docker from 'dockerode'
-import type { EngineStatus } from '../protocol'
-import type { ResolvedEndpoint } from './endpoint'
-import { DemoError } from '../protocol'
-import { modemOptions } from './endpoint'
-import { isUnavailable, unavailableError } from './errors'
+import type { EngineStatus } from '../protocol.ts'
+import type { ResolvedEndpoint } from './endpoint.ts'
+import { DemoError } from '../protocol.ts'
+import { modemOptions } from './endpoint.ts'
+import { isUnavailable, unavailableError } from './errors.ts'
 
 /** The API version we speak; older engines get their own, newer ones this one if they can. */
 export const PREFERRED_API_VERSION = '1.41'

@@ -1,6 +1,6 @@
 /** Reading dockerode's errors: the daemon's message, its HTTP status, and "nobody answers". */
-import { START_DOCKER } from '../presenter-help'
-import { DemoError } from '../protocol'
+import { START_DOCKER } from '../presenter-help.ts'
+import { DemoError } from '../protocol.ts'
 
 interface ModemError {
   statusCode?: number

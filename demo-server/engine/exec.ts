@@ -6,13 +6,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import type Docker from 'dockerode'
-import type { CommandCall } from './call'
-import type { ExecCreateBody } from '../docker-cli/run-options'
-import { DemoError } from '../protocol'
-import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options'
-import { CTRL_C, abortedBefore, daemonError, followTerminalSize, noSuchContainer, sleep } from './call'
-import { debug } from './log'
-import { pumpStream, readText } from './output'
+import type { CommandCall } from './call.ts'
+import type { ExecCreateBody } from '../docker-cli/run-options.ts'
+import { DemoError } from '../protocol.ts'
+import { EXEC_DETACH_KEYS, isShellCommand, planExec } from '../docker-cli/run-options.ts'
+import { CTRL_C, abortedBefore, daemonError, followTerminalSize, noSuchContainer, sleep } from './call.ts'
+import { debug } from './log.ts'
+import { pumpStream, readText } from './output.ts'
 
 /** The environment variable that marks an exec's process tree. */
 export const EXEC_MARK_VARIABLE = 'DOCKER_DEMO_EXEC'

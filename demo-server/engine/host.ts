@@ -5,11 +5,11 @@
  * work).
  */
 import type Docker from 'dockerode'
-import type { CommandCall } from './call'
-import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call'
-import { HELPER_LACKS_NSENTER } from '../presenter-help'
-import { pumpStream } from './output'
-import { helperLabels } from './scope'
+import type { CommandCall } from './call.ts'
+import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call.ts'
+import { HELPER_LACKS_NSENTER } from '../presenter-help.ts'
+import { pumpStream } from './output.ts'
+import { helperLabels } from './scope.ts'
 
 /** A stand-in with busybox's nsenter, pidof and sh. */
 export const HELPER_IMAGE = 'alpine:latest'

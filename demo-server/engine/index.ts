@@ -1,8 +1,8 @@
 /** The engine layer's public surface: createDockerEngine, and the types it implements. */
-import type { DemoEngine } from './types'
-import { Connection } from './connection'
-import { DockerEngine } from './docker-engine'
-import { defaultDiscoveryEnv, resolveEndpoint } from './endpoint'
+import type { DemoEngine } from './types.ts'
+import { Connection } from './connection.ts'
+import { DockerEngine } from './docker-engine.ts'
+import { defaultDiscoveryEnv, resolveEndpoint } from './endpoint.ts'
 
 export interface DockerEngineOptions {
   /** Never pull (the run context says so per step too). */
@@ -26,5 +26,5 @@ export async function createDockerEngine(options: DockerEngineOptions = {}): Pro
   return new DockerEngine(connection)
 }
 
-export type { DemoEngine, DemoSession, RemovedCounts, ResetReport, StepIO, StepResult, StepRunContext } from './types'
-export { HELPER_LABEL, demoLabels } from './labels'
+export type { DemoEngine, DemoSession, RemovedCounts, ResetReport, StepIO, StepResult, StepRunContext } from './types.ts'
+export { HELPER_LABEL, demoLabels } from './labels.ts'

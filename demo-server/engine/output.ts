@@ -4,7 +4,7 @@
  * terminal's line discipline would add; TTY output is passed through as the container sent it.
  */
 import { StringDecoder } from 'node:string_decoder'
-import type { StepIO } from './types'
+import type { StepIO } from './types.ts'
 
 /** `\n` -> `\r\n`, leaving existing `\r\n` alone. */
 export function toTerminal(text: string): string {

@@ -4,10 +4,10 @@
  * the others; it is reported with the daemon's words, what still holds it, and what to do.
  */
 import type Docker from 'dockerode'
-import type { NotRemoved, ResetReport } from '../protocol'
-import { daemonMessage, isNotFound, isUnavailable } from './errors'
-import { DECK_LABEL } from './labels'
-import { scopeFilters } from './scope'
+import type { NotRemoved, ResetReport } from '../protocol.ts'
+import { daemonMessage, isNotFound, isUnavailable } from './errors.ts'
+import { DECK_LABEL } from './labels.ts'
+import { scopeFilters } from './scope.ts'
 
 type Kind = NotRemoved['kind']
 

@@ -5,14 +5,14 @@
  */
 import fs from 'node:fs'
 import type Docker from 'dockerode'
-import type { CommandCall } from './call'
-import type { ContainerCreateBody, MountOptions, NamedVolume, RunPlan } from '../docker-cli/run-options'
-import { anonymousContainerRef } from '../deck/steps'
-import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options'
-import { abortedBefore, ensureImage, followTerminalSize, noSuchContainer, registerWait, sleep } from './call'
-import { daemonMessage } from './errors'
-import { debug } from './log'
-import { pumpStream } from './output'
+import type { CommandCall } from './call.ts'
+import type { ContainerCreateBody, MountOptions, NamedVolume, RunPlan } from '../docker-cli/run-options.ts'
+import { anonymousContainerRef } from '../deck/steps.ts'
+import { isShellCommand, planRun, resolveHostPath } from '../docker-cli/run-options.ts'
+import { abortedBefore, ensureImage, followTerminalSize, noSuchContainer, registerWait, sleep } from './call.ts'
+import { daemonMessage } from './errors.ts'
+import { debug } from './log.ts'
+import { pumpStream } from './output.ts'
 
 export async function runContainer(call: CommandCall): Promise<number> {
   const { docker, context, scope } = call

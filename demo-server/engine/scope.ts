@@ -4,10 +4,10 @@
  * NAME_CONFLICT, never a reason to remove the other object.
  */
 import type Docker from 'dockerode'
-import { DemoError } from '../protocol'
-import { undefinedIfNotFound } from './errors'
-import { DECK_LABEL, DEMO_LABEL, HELPER_LABEL, demoLabels } from './labels'
-import { BUILTIN_NETWORKS } from '../docker-cli/commands'
+import { DemoError } from '../protocol.ts'
+import { undefinedIfNotFound } from './errors.ts'
+import { DECK_LABEL, DEMO_LABEL, HELPER_LABEL, demoLabels } from './labels.ts'
+import { BUILTIN_NETWORKS } from '../docker-cli/commands.ts'
 
 export type Labels = Record<string, string> | null | undefined
 

@@ -3,10 +3,10 @@
  * (demo-server/engine/). The server asks to run a step, to reset a demo and for the engine's
  * status; it never calls dockerode itself.
  */
-import type { Step } from '../deck/model'
-import type { EngineStatus, ResetReport } from '../protocol'
+import type { Step } from '../deck/model.ts'
+import type { EngineStatus, ResetReport } from '../protocol.ts'
 
-export type { RemovedCounts, ResetReport } from '../protocol'
+export type { RemovedCounts, ResetReport } from '../protocol.ts'
 
 /** Where a step's terminal bytes go, and where presenter keystrokes come from. */
 export interface StepIO {

@@ -15,7 +15,7 @@
  * Times are seconds since the recording's start, cumulative across steps and never decreasing.
  * `docker_demo` is our own header key; asciinema's CLI and player ignore keys they do not know.
  */
-import type { AsciicastHeader, AsciicastOutputEvent, RunOutcome } from '../protocol'
+import type { AsciicastHeader, AsciicastOutputEvent, RunOutcome } from '../protocol.ts'
 
 export const RECORDING_VERSION = 2
 /** The header key that carries what a rehearsal knows about the demo and each step. */
@@ -375,4 +375,9 @@ export function describeStale(stale: StaleStep): string {
     case 'removed':
       return `step ${stale.index} was removed`
   }
+}
+
+/** The command that records these demos again (one place, so every tool names it alike). */
+export function rehearseCommand(demoIds: readonly string[]): string {
+  return `npm run rehearse -- --only ${demoIds.join(',')}`
 }

@@ -4,7 +4,7 @@
  * differ on every run are masked: object ids, dates and times, "2 seconds ago", host interface
  * names. Anything else that differs is a change worth a look before the talk.
  */
-import type { Recording } from './cast-file'
+import type { Recording } from './cast-file.ts'
 
 /** Each pattern and what it becomes. Order matters: whole timestamps before bare times, UUIDs
  *  before ids, and column padding last (a masked cell changes how wide docker pads a table). */

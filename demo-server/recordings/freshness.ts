@@ -4,10 +4,10 @@
  * missing ones. Pure: the recordings are read by store.ts, the deck by demo-server/deck/.
  */
 import path from 'node:path'
-import type { Deck } from '../deck/model'
-import { summarizeDemo } from '../server/summary'
-import { describeStale, staleSteps } from './cast-file'
-import type { RecordingRead } from './store'
+import type { Deck } from '../deck/model.ts'
+import { summarizeDemo } from '../server/summary.ts'
+import { describeStale, rehearseCommand, staleSteps } from './cast-file.ts'
+import type { RecordingRead } from './store.ts'
 
 export interface RecordingFinding {
   severity: 'warning' | 'error'
@@ -24,7 +24,7 @@ export interface FreshnessOptions {
   pathOf: (demoId: string) => string
 }
 
-const rehearseOnly = (demoId: string) => `run npm run rehearse -- --only ${demoId}`
+const rehearseOnly = (demoId: string) => `run ${rehearseCommand([demoId])}`
 
 export function recordingFindings(deck: Deck, recordings: ReadonlyMap<string, RecordingRead>, options: FreshnessOptions): RecordingFinding[] {
   const show = options.show ?? (file => file)

@@ -2,9 +2,9 @@
  * A demo's runs, as a client saw them on the socket, become one Recording. Pure: the rehearsal
  * (rehearsal.ts) collects the messages, this lays the steps end to end in one file.
  */
-import type { AsciicastOutputEvent, RunEndedMessage, RunStartedMessage } from '../protocol'
-import type { DockerDemoMeta, RecordedStep, Recording } from './cast-file'
-import { commandHash, HEADER_KEY } from './cast-file'
+import type { AsciicastOutputEvent, RunEndedMessage, RunStartedMessage } from '../protocol.ts'
+import type { DockerDemoMeta, RecordedStep, Recording } from './cast-file.ts'
+import { commandHash, HEADER_KEY } from './cast-file.ts'
 
 /** One step's run: the server's messages, untouched, and how long it took. */
 export interface CollectedRun {

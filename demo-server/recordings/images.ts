@@ -3,10 +3,10 @@
  * with. Pure: reads the steps as the deck check does (demo-server/deck/steps.ts), without
  * resolving variables.
  */
-import type { Step } from '../deck/model'
-import { parseDockerArgv } from '../docker-cli/parse-argv'
-import { tokenize } from '../docker-cli/tokenize'
-import { HELPER_IMAGE } from '../engine/host'
+import type { Step } from '../deck/model.ts'
+import { parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import { tokenize } from '../docker-cli/tokenize.ts'
+import { HELPER_IMAGE } from '../engine/host.ts'
 
 const asWritten = { variable: (name: string) => `$${name}`, pwd: () => '$(pwd)' }
 

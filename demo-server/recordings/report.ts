@@ -1,7 +1,7 @@
 /** What a rehearsal prints: the progress bar, one line per demo, the summary table. Pure. */
-import type { RunOutcome } from '../protocol'
-import { formatTable } from '../docker-cli/format/table'
-import type { DemoResult, RehearsalReport } from './rehearsal'
+import type { RunOutcome } from '../protocol.ts'
+import { formatTable } from '../docker-cli/format/table.ts'
+import type { DemoResult, RehearsalReport } from './rehearsal.ts'
 
 const GREEN = '\x1B[32m'
 const RED = '\x1B[31m'

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import type { Recording } from './cast-file'
-import { parseRecording, RecordingError } from './cast-file'
+import type { Recording } from './cast-file.ts'
+import { parseRecording, RecordingError } from './cast-file.ts'
 
 export const RECORDING_EXTENSION = '.cast'
 

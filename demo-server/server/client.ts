@@ -4,8 +4,8 @@
  * tests.
  */
 import { WebSocket } from 'ws'
-import type { ClientMessage, ControlRequest, ErrorMessage, ServerMessage, StatusMessage } from '../protocol'
-import { CLOSE_TOO_LARGE, CLOSE_TOO_SLOW, DemoError, MAX_MESSAGE_BYTES } from '../protocol'
+import type { ClientMessage, ControlRequest, ErrorMessage, ServerMessage, StatusMessage } from '../protocol.ts'
+import { CLOSE_TOO_LARGE, CLOSE_TOO_SLOW, DemoError, MAX_MESSAGE_BYTES } from '../protocol.ts'
 
 type WithoutToken<T> = T extends unknown ? Omit<T, 'token'> : never
 export type ControlWithoutToken = WithoutToken<ControlRequest>

@@ -7,8 +7,8 @@ import { watch } from 'node:fs'
 import type { FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Deck } from '../deck/model'
-import { parseDeck } from '../deck/parse'
+import type { Deck } from '../deck/model.ts'
+import { parseDeck } from '../deck/parse.ts'
 
 export interface DeckSourceOptions {
   /** Wait this long after the last change event before reading (editors write in bursts). */

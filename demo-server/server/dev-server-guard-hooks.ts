@@ -7,12 +7,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { UserConfig, ViteDevServer } from 'vite'
-import type { PresenterAuth } from './auth'
-import type { RefusalKind, RequestFacts } from './dev-server-guard'
-import { PROTOCOL_PATH } from '../protocol'
-import { decideUpgrade, FRAME_HEADERS, isWrite, refuseWrite } from './dev-server-guard'
-import { refuseHandshake } from './internal'
-import { createOriginPolicy, pathOf } from './origin'
+import type { PresenterAuth } from './auth.ts'
+import type { RefusalKind, RequestFacts } from './dev-server-guard.ts'
+import { PROTOCOL_PATH } from '../protocol.ts'
+import { decideUpgrade, FRAME_HEADERS, isWrite, refuseWrite } from './dev-server-guard.ts'
+import { refuseHandshake } from './internal.ts'
+import { createOriginPolicy, pathOf } from './origin.ts'
 
 /**
  * Vite's default `server.cors` lets any page on any localhost port read every module, and

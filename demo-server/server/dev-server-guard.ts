@@ -11,8 +11,8 @@
  * this user reads from its runtime file). Reads stay open, so that other machines on
  * `slidev --remote` can watch.
  */
-import { PROTOCOL_PATH, TOKEN_PATH } from '../protocol'
-import { isLoopback, sameOrigin } from './origin'
+import { PROTOCOL_PATH, TOKEN_PATH } from '../protocol.ts'
+import { isLoopback, sameOrigin } from './origin.ts'
 
 /** One endpoint a dev-server plugin registers, reviewed by hand (read from its dist code). */
 export interface Endpoint {

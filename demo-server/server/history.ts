@@ -7,7 +7,7 @@
  * Bounded twice: bytes per run and bytes per demo. Output beyond either is counted, not kept,
  * and the run's record ends with a visible cut notice (RunRecord.cutBytes in protocol.ts).
  */
-import type { AsciicastOutputEvent, RunEndedMessage, RunRecord, RunStartedMessage, SnapshotMessage } from '../protocol'
+import type { AsciicastOutputEvent, RunEndedMessage, RunRecord, RunStartedMessage, SnapshotMessage } from '../protocol.ts'
 
 export interface HistoryLimits {
   /** Output bytes (UTF-8) kept per run. */

@@ -3,10 +3,10 @@
  * presenter's session cookie; TOKEN_PATH gives the control token to a page that holds it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { LOGIN_PATH, TOKEN_PATH } from '../protocol'
-import type { PresenterAuth } from './auth'
-import type { OriginPolicy } from './origin'
-import { pathOf, refuseLoginRequest, refuseTokenRequest } from './origin'
+import { LOGIN_PATH, TOKEN_PATH } from '../protocol.ts'
+import type { PresenterAuth } from './auth.ts'
+import type { OriginPolicy } from './origin.ts'
+import { pathOf, refuseLoginRequest, refuseTokenRequest } from './origin.ts'
 
 /** Answers LOGIN_PATH and TOKEN_PATH; returns false, touching nothing, for any other request. */
 export function handlePresenterRequest(req: IncomingMessage, res: ServerResponse, auth: PresenterAuth, policy: OriginPolicy): boolean {

@@ -8,8 +8,8 @@
  * step of the demo), stopping at the first unexpected failure.
  */
 import { randomUUID } from 'node:crypto'
-import type { Deck, Demo, Step } from '../deck/model'
-import type { DemoEngine, DemoSession } from '../engine/types'
+import type { Deck, Demo, Step } from '../deck/model.ts'
+import type { DemoEngine, DemoSession } from '../engine/types.ts'
 import type {
   NotRemoved,
   OutputMessage,
@@ -19,13 +19,13 @@ import type {
   RunOutcome,
   RunStartedMessage,
   SnapshotMessage,
-} from '../protocol'
-import { DemoError, toErrorPayload } from '../protocol'
-import type { HistoryLimits, RunRecorder } from './history'
-import { DEFAULT_HISTORY_LIMITS, DemoHistory } from './history'
-import { withoutUndefined } from './internal'
-import type { StepRunSettings } from './step-run'
-import { displayCommand, endRun, StartedRun, StopReason } from './step-run'
+} from '../protocol.ts'
+import { DemoError, toErrorPayload } from '../protocol.ts'
+import type { HistoryLimits, RunRecorder } from './history.ts'
+import { DEFAULT_HISTORY_LIMITS, DemoHistory } from './history.ts'
+import { withoutUndefined } from './internal.ts'
+import type { StepRunSettings } from './step-run.ts'
+import { displayCommand, endRun, StartedRun, StopReason } from './step-run.ts'
 
 export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
 

@@ -5,10 +5,10 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { PROTOCOL_PATH } from '../protocol'
-import type { DemoServer, DemoServerOptions } from './demo-server'
-import { createDemoServer } from './demo-server'
-import { refuseHandshake } from './internal'
+import { PROTOCOL_PATH } from '../protocol.ts'
+import type { DemoServer, DemoServerOptions } from './demo-server.ts'
+import { createDemoServer } from './demo-server.ts'
+import { refuseHandshake } from './internal.ts'
 
 export interface StandaloneOptions extends Omit<DemoServerOptions, 'address'> {
   /** 0 picks a free port. */

@@ -3,9 +3,9 @@
  * outcome. The run manager (run-manager.ts) decides which runs happen and keeps their history;
  * a StartedRun only carries one out, with its timeout, its cancellation and its terminal.
  */
-import type { Demo, Step } from '../deck/model'
-import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model'
-import type { DemoEngine, DemoSession, StepIO, StepResult } from '../engine/types'
+import type { Demo, Step } from '../deck/model.ts'
+import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model.ts'
+import type { DemoEngine, DemoSession, StepIO, StepResult } from '../engine/types.ts'
 import type {
   AsciicastOutputEvent,
   ErrorPayload,
@@ -13,9 +13,9 @@ import type {
   RunEndedMessage,
   RunOutcome,
   RunStartedMessage,
-} from '../protocol'
-import { DemoError, toErrorPayload } from '../protocol'
-import type { RunRecorder } from './history'
+} from '../protocol.ts'
+import { DemoError, toErrorPayload } from '../protocol.ts'
+import type { RunRecorder } from './history.ts'
 
 /** Why a run was stopped: the abort reason handed to the engine. */
 export class StopReason extends Error {

@@ -1,8 +1,8 @@
 /** The deck as the status message shows it: what a window needs to draw the controls. Pure. */
-import type { Deck, Demo, Step } from '../deck/model'
-import { formatProblem } from '../deck/model'
-import type { DemoSummary, StatusMessage, StepSummary } from '../protocol'
-import { displayCommand } from './step-run'
+import type { Deck, Demo, Step } from '../deck/model.ts'
+import { formatProblem } from '../deck/model.ts'
+import type { DemoSummary, StatusMessage, StepSummary } from '../protocol.ts'
+import { displayCommand } from './step-run.ts'
 
 export function summarizeStep(step: Step): StepSummary {
   return {

@@ -5,11 +5,11 @@
  */
 import path from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
-import type { DemoServer } from './demo-server'
-import { createPresenterAuth } from './auth'
-import { createDemoServer } from './demo-server'
-import { sessionKey } from './state-dir'
-import { devServerGuardConfig, guardDevServer } from './dev-server-guard-hooks'
+import type { DemoServer } from './demo-server.ts'
+import { createPresenterAuth } from './auth.ts'
+import { createDemoServer } from './demo-server.ts'
+import { sessionKey } from './state-dir.ts'
+import { devServerGuardConfig, guardDevServer } from './dev-server-guard-hooks.ts'
 
 /** The environment variable scripts/start.mjs sets to the deck's path. */
 export const DECK_ENV = 'DOCKER_DEMO_DECK'
@@ -109,6 +109,6 @@ async function openInBrowser(url: string): Promise<void> {
 }
 
 /** Slidev's own entry argument: the first `.md` operand on its command line. */
-function deckFromArgv(argv: string[]): string | undefined {
+export function deckFromArgv(argv: string[]): string | undefined {
   return argv.slice(2).find(arg => !arg.startsWith('-') && arg.endsWith('.md'))
 }

@@ -102,8 +102,9 @@ describe('DockerDemo in the browser', () => {
     // counts a refused request whose body the page never reads as in flight.
     await gotoSettled(viewer, `${slidev.url}/1`, 120_000, 'load')
     await viewer.locator(`${demo('hello')} .docker-demo-note`, { hasText: 'view only' }).waitFor({ timeout: 30_000 })
-    expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(1)
-    expect(await viewer.locator(`${demo('hello')} :is([data-action], button.docker-demo-chip)`).count()).toBe(0)
+    // Only the step chip, and the local switch to the recording (R): no control of the server.
+    expect(await viewer.locator(`${demo('hello')} :is([data-action], .docker-demo-chip)`).count()).toBe(2)
+    expect(await viewer.locator(`${demo('hello')} :is([data-action]:not([data-action="flip"]), button.docker-demo-chip)`).count()).toBe(0)
     expect(await outputAfter(viewer, 'hello', 'ok')).toBe(await presenter.locator(`${demo('hello')} .demo-output`).innerText())
     expect(tokenAnswers).toContain(403)
     expect(tokenAnswers).not.toContain(200)
@@ -132,25 +133,26 @@ describe('DockerDemo in the browser', () => {
     const tty = presenter.locator(`${demo('tty')} [data-action="type-1"]`)
     await tty.waitFor({ timeout: 30_000 })
     await tty.click()
-    const field = presenter.locator(`${demo('tty')} textarea.demo-run-input`)
-    await field.waitFor({ timeout: 30_000 })
-    await presenter.locator(`${demo('tty')} .demo-run-text`, { hasText: '/ #' }).waitFor({ timeout: 30_000 })
-    expect(await field.evaluate(el => el === document.activeElement)).toBe(true)
+    // The terminal (xterm.js) takes the keyboard through its own textarea while the run is open.
+    const field = presenter.locator(`${demo('tty')} .demo-output[data-typing] textarea.xterm-helper-textarea`)
+    await field.waitFor({ state: 'attached', timeout: 30_000 })
+    await presenter.locator(`${demo('tty')} .xterm-rows`, { hasText: '/ #' }).waitFor({ timeout: 30_000 })
+    await expect.poll(() => field.evaluate(el => el === document.activeElement), { timeout: 10_000 }).toBe(true)
     await presenter.keyboard.type('echo typed-$((6*7))')
     await presenter.keyboard.press('Enter')
     // Arrow keys go to the shell, not to Slidev's navigation. ArrowLeft, because this is the
     // deck's last slide: a leaked ArrowRight would not move it, a leaked ArrowLeft goes back.
     await presenter.keyboard.press('ArrowLeft')
-    await audience.locator(`${demo('tty')} .demo-run-text`, { hasText: 'typed-42' }).waitFor({ timeout: 30_000 })
+    await audience.locator(`${demo('tty')} .xterm-rows`, { hasText: 'typed-42' }).waitFor({ timeout: 30_000 })
     expect(presenter.url()).toMatch(/\/presenter\/3(\?|$)/)
     await presenter.keyboard.type('exit')
     await presenter.keyboard.press('Enter')
     const inPresenter = await outputAfter(presenter, 'tty', 'ok')
     expect(inPresenter).toMatch(/^typed-42$/m)
     expect(await outputAfter(audience, 'tty', 'ok')).toBe(inPresenter)
-    // The run has ended: no terminal is left open in either window.
+    // The run has ended: no terminal takes keys in either window.
     for (const page of [presenter, audience])
-      expect(await page.locator(`${demo('tty')} textarea`).count()).toBe(0)
+      expect(await page.locator(`${demo('tty')} .demo-output[data-typing]`).count()).toBe(0)
     await presenter.locator(`${demo('tty')} [data-action="reset"]`).click()
     await presenter.locator(`${demo('tty')} .demo-output`).waitFor({ state: 'detached', timeout: 30_000 })
   })

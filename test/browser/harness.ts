@@ -139,6 +139,12 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise(resolve => child.once('exit', resolve))
 }
 
+/** Runs any command inside the isolation (e.g. a static file server). */
+export function spawnIn(isolation: Isolation, argv: string[]): ChildProcess {
+  const full = [...isolation.prefix, ...argv]
+  return spawn(full[0], full.slice(1), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
 /** Does `url` answer 2xx from inside the isolation? */
 async function answers(isolation: Isolation, url: string): Promise<boolean> {
   if (!isolation.name)
@@ -156,10 +162,11 @@ export interface SlidevProcess {
 }
 
 /** Starts `slidev <deck> --port <free>` from the repository root (so the deck's addon, the
- *  repository, brings its vite.config.ts) and waits until it answers. */
-export async function startSlidev(isolation: Isolation, deck = FIXTURE_DECK, timeoutMs = 60_000): Promise<SlidevProcess> {
+ *  repository, brings its vite.config.ts) and waits until it answers. `env` adds variables
+ *  (e.g. a DOCKER_HOST no engine answers on). */
+export async function startSlidev(isolation: Isolation, deck = FIXTURE_DECK, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<SlidevProcess> {
   const port = await freePort()
-  const child = spawnNode(isolation, [SLIDEV, deck, '--port', String(port)], { [DECK_ENV]: deck })
+  const child = spawnNode(isolation, [SLIDEV, deck, '--port', String(port)], { [DECK_ENV]: deck, ...env })
   const output = outputOf(child)
   const url = `http://localhost:${port}`
   const stop = () => stopChild(child)

@@ -1,16 +1,31 @@
 // @vitest-environment happy-dom
 import type { FakeServer } from './fake-server'
+import type { FeedRun } from '../../components/terminal-feed'
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
 import { demoClientKey } from '../../components/demo-client'
 import DockerDemo from '../../components/DockerDemo.vue'
+import { eventsText } from '../../components/terminal-feed'
 import { fakeServer } from './fake-server'
 import { ended, helloDemo, output, started, status } from './fixtures'
+import { helloRecording, mockRecordings } from './recordings.mock'
 import { mockSlidev } from './slidev-client.mock'
 
 // The real @slidev/client needs Slidev's generated modules; the component only asks it where
-// it is rendered, which the tests set through mockSlidev.
+// it is rendered, which the tests set through mockSlidev. The recordings (the plugin's virtual
+// module) are set through mockRecordings: vitest.config.ts points the module there.
 vi.mock('@slidev/client', () => import('./slidev-client.mock'))
+
+/** xterm.js needs a real layout (happy-dom has none): the browser tests cover it. Here the
+ *  terminal is a stand-in that shows its runs' text and passes keystrokes through. */
+const TerminalView = defineComponent({
+  props: { runs: { type: Array as () => FeedRun[], required: true }, cols: Number, maxRows: Number, inputRunId: String },
+  emits: ['input'],
+  setup(props) {
+    return () => h('pre', { 'class': 'terminal-stub', 'data-input-run-id': props.inputRunId }, props.runs.map(r => eventsText(r.events)).join('').trimEnd())
+  },
+})
 
 const code = '<pre><code>docker run --rm alpine echo hello</code></pre>'
 const servers: FakeServer[] = []
@@ -19,7 +34,7 @@ function mountDemo(server?: FakeServer, props: Record<string, unknown> = {}) {
   return mount(DockerDemo, {
     props: { id: 'hello', title: 'Hello', ...props },
     slots: { default: code },
-    global: { provide: server ? { [demoClientKey as symbol]: server.client } : {} },
+    global: { provide: server ? { [demoClientKey as symbol]: server.client } : {}, stubs: { TerminalView } },
   })
 }
 
@@ -37,6 +52,7 @@ async function connected(token: string | 403) {
 
 afterEach(() => {
   mockSlidev.reset()
+  mockRecordings.reset()
   servers.splice(0).forEach(s => s.client.dispose())
 })
 
@@ -59,10 +75,9 @@ describe('DockerDemo', () => {
     server.socket.push(ended('r1', 1, 'ok'))
     await flushPromises()
     const out = wrapper.find('.demo-output')
-    expect(out.find('.demo-run-header').text()).toBe('$ docker run --rm alpine echo hello')
+    expect(out.attributes('data-recorded')).toBeUndefined()
     expect(out.find('.demo-badge-step').text()).toBe('#1')
-    expect(out.find('.demo-run-text').text()).toBe('hello')
-    expect(out.find('.demo-run-text span').attributes('style')).toContain('color')
+    expect(out.find('.terminal-stub').text()).toBe('hello')
     expect(out.find('.demo-badge-text').text()).toBe('ok')
     expect(wrapper.find('[data-action="run-next"]').text()).toBe('▶ 2')
   })
@@ -76,19 +91,8 @@ describe('DockerDemo', () => {
     expect(wrapper.find('button').exists()).toBe(false)
     expect(wrapper.findAll('.docker-demo-chip').map(c => c.element.tagName)).toEqual(['SPAN', 'SPAN', 'SPAN', 'SPAN'])
     expect(wrapper.text()).toContain('view only')
-    expect(wrapper.find('.demo-run-text').text()).toBe('ping: bad address \'nowhere\'')
+    expect(wrapper.find('.terminal-stub').text()).toBe('ping: bad address \'nowhere\'')
     expect(wrapper.find('.demo-badge-text').text()).toBe('expected failure — exit 1')
-  })
-
-  it('does not repeat the header when the output opens with the prompt line, as the server\'s does', async () => {
-    const { server, wrapper } = await connected('secret')
-    server.socket.push(started('r1', 1))
-    server.socket.push(output('r1', '$ docker run --rm alpine echo hello\r\n'))
-    server.socket.push(output('r1', 'hello\r\n'))
-    await flushPromises()
-    expect(wrapper.find('.demo-run-header').exists()).toBe(false)
-    expect(wrapper.findAll('.demo-line').map(l => l.text())).toEqual(['$ docker run --rm alpine echo hello', 'hello'])
-    expect(wrapper.find('.demo-badge-text').text()).toBe('running…')
   })
 
   it('waits, cancellable, while a demo it uses runs first', async () => {
@@ -144,29 +148,26 @@ describe('DockerDemo', () => {
     expect(server.socket.sent.at(-1)).toEqual({ type: 'unsubscribe', demoId: 'hello' })
   })
 
-  it('stays static in print mode and in the next-slide preview: no socket, code and recording only', async () => {
-    for (const setMode of [() => { mockSlidev.isPrintMode.value = true }, () => { mockSlidev.renderContext.value = 'previewNext' }]) {
+  it('stays static in print mode and in the next-slide preview: no socket, no terminal', async () => {
+    mockRecordings.data.recordings = { hello: helloRecording }
+    for (const [setMode, handout] of [[() => { mockSlidev.isPrintMode.value = true }, true], [() => { mockSlidev.renderContext.value = 'previewNext' }, false]] as const) {
       mockSlidev.reset()
       setMode()
       const server = fakeServer()
       servers.push(server)
-      const plain = mountDemo(server)
+      const wrapper = mountDemo(server)
+      await flushPromises()
       expect(server.sockets).toHaveLength(0)
-      expect(plain.find('.docker-demo-bar').exists()).toBe(false)
-      expect(plain.find('.demo-output').exists()).toBe(false)
-      expect(plain.html()).toContain('docker run --rm alpine echo hello')
-
-      const recorded = mountDemo(server, {
-        recorded: [{ started: started('r1', 1), events: [[0.2, 'o', 'hello\r\n']], ended: ended('r1', 1, 'ok') }],
-      })
-      expect(recorded.find('.demo-run-text').text()).toBe('hello')
-      expect(recorded.find('.demo-badge-text').text()).toBe('ok')
-      expect(server.sockets).toHaveLength(0)
-
-      // A recording without a known outcome shows its output, and no "running…" in print.
-      const unended = mountDemo(server, { recorded: [{ started: started('r1', 1), events: [[0.2, 'o', 'hello\r\n']] }] })
-      expect(unended.find('.demo-run-text').text()).toBe('hello')
-      expect(unended.find('.demo-badge').exists()).toBe(false)
+      expect(wrapper.find('.docker-demo-bar').exists()).toBe(false)
+      expect(wrapper.find('.demo-output').exists()).toBe(false)
+      expect(wrapper.html()).toContain('docker run --rm alpine echo hello')
+      // Print shows each step's recorded final output, marked as a recording.
+      expect(wrapper.find('.demo-handout').exists()).toBe(handout)
+      if (handout) {
+        expect(wrapper.find('.demo-handout-text').text()).toBe('recorded hello')
+        expect(wrapper.find('.demo-handout-label').text()).toContain('録画')
+        expect(wrapper.find('.demo-handout-badge').text()).toBe('#1 ok')
+      }
     }
   })
 
@@ -193,22 +194,16 @@ describe('DockerDemo: interactive runs', () => {
     server.socket.push({ ...started('t1', 1), interactive: true })
     server.socket.push(output('t1', '/ # '))
     await flushPromises()
-    const field = wrapper.find('textarea.demo-run-input')
-    expect(field.exists()).toBe(true)
-    ;(field.element as HTMLTextAreaElement).value = 'ls'
-    await field.trigger('input')
-    await field.trigger('keydown', { key: 'Enter' })
-    await field.trigger('keydown', { key: 'c', ctrlKey: true })
-    expect(server.socket.sent.slice(-3)).toEqual([
-      { type: 'input', token: 'secret', runId: 't1', data: 'ls' },
-      { type: 'input', token: 'secret', runId: 't1', data: '\r' },
-      { type: 'input', token: 'secret', runId: 't1', data: '\x03' },
-    ])
-    expect((field.element as HTMLTextAreaElement).value).toBe('')
+    const terminal = wrapper.findComponent(TerminalView)
+    expect(terminal.props('inputRunId')).toBe('t1')
+    // What xterm.js turns keys into (text, Enter, Ctrl-C, its answer to a cursor query) goes out.
+    for (const data of ['ls', '\r', '\x03', '\x1B[5;3R'])
+      terminal.vm.$emit('input', 't1', data)
+    expect(server.socket.sent.slice(-4)).toEqual(['ls', '\r', '\x03', '\x1B[5;3R'].map(data => ({ type: 'input', token: 'secret', runId: 't1', data })))
 
     server.socket.push(ended('t1', 1, 'ok'))
     await flushPromises()
-    expect(wrapper.find('textarea.demo-run-input').exists()).toBe(false)
+    expect(wrapper.findComponent(TerminalView).props('inputRunId')).toBeUndefined()
   })
 
   it('gives a viewer no terminal to type into', async () => {
@@ -217,6 +212,73 @@ describe('DockerDemo: interactive runs', () => {
     server.socket.push({ ...started('t1', 1), interactive: true })
     await flushPromises()
     expect(wrapper.find('[data-action="type-1"]').exists()).toBe(false)
-    expect(wrapper.find('textarea').exists()).toBe(false)
+    expect(wrapper.findComponent(TerminalView).props('inputRunId')).toBeUndefined()
+  })
+})
+
+describe('DockerDemo: replaying its recording', () => {
+  it('replays, marked 録画, when the engine is not available', async () => {
+    mockRecordings.data.recordings = { hello: helloRecording }
+    const { server, wrapper } = await connected('secret')
+    expect(wrapper.attributes('data-source')).toBe('live')
+    server.socket.push(status({ engine: { available: false, message: 'Start it' } }))
+    await flushPromises()
+    expect(wrapper.attributes('data-source')).toBe('recording')
+    const out = wrapper.find('.demo-output')
+    expect(out.attributes('data-recorded')).toBe('')
+    expect(out.find('.demo-output-recorded').text()).toBe('録画')
+    expect(wrapper.find('.docker-demo-recorded').attributes('title')).toContain('Docker engine not available')
+    await wrapper.find('[data-action="skip"]').trigger('click')
+    expect(out.find('.terminal-stub').text()).toBe('$ docker run --rm alpine echo hello\nrecorded hello')
+    expect(out.find('.demo-badge-text').text()).toBe('ok')
+  })
+
+  it('replays in a static build without ever opening a socket', async () => {
+    mockRecordings.data.serverBuilt = false
+    mockRecordings.data.recordings = { hello: helloRecording }
+    const server = fakeServer()
+    servers.push(server)
+    const wrapper = mountDemo(server)
+    await flushPromises()
+    expect(server.sockets).toHaveLength(0)
+    expect(wrapper.find('.demo-output[data-recorded]').exists()).toBe(true)
+    expect(wrapper.find('.docker-demo-note').exists()).toBe(false)
+    expect(wrapper.find('[data-action="flip"]').exists()).toBe(false)
+  })
+
+  it('keeps the live error on the slide when a step fails, replays, and R switches back', async () => {
+    mockRecordings.data.recordings = { hello: helloRecording }
+    const { server, wrapper } = await connected('secret')
+    server.socket.push(started('r1', 1))
+    server.socket.push(output('r1', 'Error: boom\r\n'))
+    server.socket.push(ended('r1', 1, 'failed', 125))
+    await flushPromises()
+    expect(wrapper.attributes('data-source')).toBe('recording')
+    expect(wrapper.find('.docker-demo-failure').text()).toBe('live: step 1 — failed — exit 125')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'r' }))
+    await flushPromises()
+    expect(wrapper.attributes('data-source')).toBe('live')
+    expect(wrapper.find('.terminal-stub').text()).toBe('Error: boom')
+    await wrapper.find('[data-action="flip"]').trigger('click')
+    expect(wrapper.attributes('data-source')).toBe('recording')
+  })
+
+  it('shows the failure of a demo it uses on its own slide', async () => {
+    mockRecordings.data.recordings = { hello: helloRecording }
+    const { server, wrapper } = await connected('secret')
+    server.socket.push(status({ deck: { file: 'slides.md', problems: [], demos: [{ ...helloDemo, uses: ['setup'] }] } }))
+    server.socket.push(started('s1', 2, 'setup'))
+    server.socket.push(ended('s1', 2, 'timeout', null, 'setup'))
+    await flushPromises()
+    expect(wrapper.find('.docker-demo-failure').text()).toBe('live: setup (used by this demo) step 2 — timeout')
+    expect(wrapper.attributes('data-source')).toBe('recording')
+  })
+
+  it('warns when the recording is stale, naming the command that records it again', async () => {
+    mockRecordings.data.recordings = { hello: { ...helloRecording, stale: [{ index: 1, reason: 'command-changed' }] } }
+    const { wrapper } = await connected('secret')
+    const badge = wrapper.find('.docker-demo-stale')
+    expect(badge.text()).toBe('⚠ 録画が古い: step 1\'s command changed')
+    expect(badge.attributes('title')).toContain('npm run rehearse -- --only hello')
   })
 })

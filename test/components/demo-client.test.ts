@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { protocolUrl } from '../../components/demo-client'
 import { CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON } from '../../demo-server/protocol'
-import { ansiToText } from '../../components/ansi'
+import { eventsText } from '../../components/terminal-feed'
 import { ended, output, started, status } from './fixtures'
 import { fakeServer } from './fake-server'
 
@@ -108,7 +108,7 @@ describe('demo client', () => {
     expect(server.client.state.demos.hello.synced).toBe(false)
     server.socket.push({ type: 'snapshot', demoId: 'hello', runs: [{ started: started('r1', 1), events: [[0, 'o', 'hello\n']], ended: ended('r1', 1, 'ok') }] })
     const run = server.client.state.demos.hello.runs[0]
-    expect(ansiToText(run.events.map(e => e[2]))).toBe('hello')
+    expect(eventsText(run.events).trimEnd()).toBe('hello')
     expect(server.tokenRequests).toBe(2) // fetched again: a restarted server has a new token
     server.client.dispose()
   })

@@ -1,6 +1,6 @@
 import type { ServerMessage } from '../../demo-server/protocol'
 import { describe, expect, it } from 'vitest'
-import { ansiToText } from '../../components/ansi'
+import { eventsText } from '../../components/terminal-feed'
 import {
   applyServerMessage,
   createClientState,
@@ -20,7 +20,7 @@ function reduce(messages: ServerMessage[]) {
 }
 
 const textOf = (state: ReturnType<typeof reduce>, i = 0) =>
-  ansiToText(state.demos.hello.runs[i].events.map(e => e[2]))
+  eventsText(state.demos.hello.runs[i].events).trimEnd()
 
 describe('demo state: live events', () => {
   it('builds a run from run-started, output and run-ended', () => {

@@ -30,6 +30,7 @@ describe('cast-file: the public surface the deck components use', () => {
       'fnv1a64',
       'markerLabel',
       'parseRecording',
+      'rehearseCommand',
       'serializeRecording',
       'staleSteps',
     ])
@@ -37,7 +38,7 @@ describe('cast-file: the public surface the deck components use', () => {
 
   it('is browser-safe: it imports nothing but types from the protocol', () => {
     const imports = [...readFileSync(SOURCE, 'utf8').matchAll(/^import .*$/gm)].map(m => m[0])
-    expect(imports).toEqual(['import type { AsciicastHeader, AsciicastOutputEvent, RunOutcome } from \'../protocol\''])
+    expect(imports).toEqual(['import type { AsciicastHeader, AsciicastOutputEvent, RunOutcome } from \'../protocol.ts\''])
   })
 })
 

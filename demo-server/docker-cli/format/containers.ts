@@ -2,8 +2,8 @@
  * `docker ps` and `docker diff` output, shaped like the docker CLI's (cli/command/formatter).
  * Input is the Engine API's container list entry; `now` is passed in so tests are exact. Pure.
  */
-import { formatTable } from './table'
-import { ellipsis, humanSize, timeAgo, truncateId } from './units'
+import { formatTable } from './table.ts'
+import { ellipsis, humanSize, timeAgo, truncateId } from './units.ts'
 
 /** The fields of GET /containers/json that the table shows. */
 export interface ContainerSummary {

@@ -2,8 +2,8 @@
  * `docker images`, `docker history` and the per-layer progress of `docker pull`, shaped like
  * the docker CLI's output. Pure: Engine API entries in, text out.
  */
-import { formatTable } from './table'
-import { ellipsis, humanSize, humanSizeLong, timeAgo, truncateId } from './units'
+import { formatTable } from './table.ts'
+import { ellipsis, humanSize, humanSizeLong, timeAgo, truncateId } from './units.ts'
 
 /** The fields of GET /images/json that the table shows. */
 export interface ImageSummary {

@@ -2,8 +2,8 @@
  * `docker volume ls`, `docker network ls` and `docker info`, shaped like the docker CLI's
  * output. Pure: Engine API entries in, text out.
  */
-import { formatTable } from './table'
-import { bytesSize, naturalCompare, truncateId } from './units'
+import { formatTable } from './table.ts'
+import { bytesSize, naturalCompare, truncateId } from './units.ts'
 
 export function formatVolumeLs(volumes: Array<{ Name: string, Driver: string }>): string {
   const sorted = [...volumes].sort((a, b) => naturalCompare(a.Name, b.Name))

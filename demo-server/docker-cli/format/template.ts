@@ -4,7 +4,7 @@
  * literal text. Values print as Go prints decoded JSON (maps as `map[k:v]`, lists as `[a b]`).
  * Anything else is refused when the template is parsed, before any effect. Pure.
  */
-import { goJson } from './json'
+import { goJson } from './json.ts'
 
 export class TemplateError extends Error {
   constructor(message: string) {

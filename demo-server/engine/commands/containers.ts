@@ -1,13 +1,13 @@
 /** `ps`, `diff`, `logs`, `start`, `stop`, `restart`, `kill`, `rm`: one Engine API call each. */
 import { Readable } from 'node:stream'
 import type Docker from 'dockerode'
-import type { CommandCall } from '../call'
-import type { ContainerSummary } from '../../docker-cli/format/containers'
-import { formatDiff, formatPs } from '../../docker-cli/format/containers'
-import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
-import { daemonError, noSuchContainer, onAbort } from '../call'
-import { isNotFound, statusCode } from '../errors'
-import { pumpStream } from '../output'
+import type { CommandCall } from '../call.ts'
+import type { ContainerSummary } from '../../docker-cli/format/containers.ts'
+import { formatDiff, formatPs } from '../../docker-cli/format/containers.ts'
+import { hasFlag, lastFlagValue } from '../../docker-cli/parse-argv.ts'
+import { daemonError, noSuchContainer, onAbort } from '../call.ts'
+import { isNotFound, statusCode } from '../errors.ts'
+import { pumpStream } from '../output.ts'
 
 export async function ps(call: CommandCall): Promise<number> {
   const containers = await call.docker.listContainers({ all: hasFlag(call.parsed, '--all'), size: hasFlag(call.parsed, '--size') })

@@ -1,11 +1,11 @@
 /** `pull`, `images`, `history`. */
-import type { CommandCall } from '../call'
-import type { HistoryEntry, ImageSummary } from '../../docker-cli/format/images'
-import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images'
-import { pullWhileOnline } from '../../presenter-help'
-import { DemoError } from '../../protocol'
-import { daemonError, pullImage } from '../call'
-import { isNotFound, undefinedIfNotFound } from '../errors'
+import type { CommandCall } from '../call.ts'
+import type { HistoryEntry, ImageSummary } from '../../docker-cli/format/images.ts'
+import { formatHistory, formatImages, normalizeImageRef } from '../../docker-cli/format/images.ts'
+import { pullWhileOnline } from '../../presenter-help.ts'
+import { DemoError } from '../../protocol.ts'
+import { daemonError, pullImage } from '../call.ts'
+import { isNotFound, undefinedIfNotFound } from '../errors.ts'
 
 export async function pull(call: CommandCall): Promise<number> {
   const image = call.parsed.operands[0]

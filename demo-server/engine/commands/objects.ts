@@ -3,17 +3,17 @@
  * the CLI does; creating checks the name, and removing acts only on what this deck labelled.
  */
 import type Docker from 'dockerode'
-import type { CommandCall } from '../call'
-import type { EngineInfo } from '../../docker-cli/format/objects'
-import type { Template } from '../../docker-cli/format/template'
-import { formatInspectJson } from '../../docker-cli/format/json'
-import { formatInfo, formatNetworkLs, formatVolumeLs } from '../../docker-cli/format/objects'
-import { executeTemplate, parseTemplate } from '../../docker-cli/format/template'
-import { humanSize } from '../../docker-cli/format/units'
-import { CommandLineError, hasFlag, lastFlagValue } from '../../docker-cli/parse-argv'
-import { daemonError, noSuchContainer } from '../call'
-import { undefinedIfNotFound } from '../errors'
-import { scopeFilters } from '../scope'
+import type { CommandCall } from '../call.ts'
+import type { EngineInfo } from '../../docker-cli/format/objects.ts'
+import type { Template } from '../../docker-cli/format/template.ts'
+import { formatInspectJson } from '../../docker-cli/format/json.ts'
+import { formatInfo, formatNetworkLs, formatVolumeLs } from '../../docker-cli/format/objects.ts'
+import { executeTemplate, parseTemplate } from '../../docker-cli/format/template.ts'
+import { humanSize } from '../../docker-cli/format/units.ts'
+import { CommandLineError, hasFlag, lastFlagValue } from '../../docker-cli/parse-argv.ts'
+import { daemonError, noSuchContainer } from '../call.ts'
+import { undefinedIfNotFound } from '../errors.ts'
+import { scopeFilters } from '../scope.ts'
 
 // ---------------------------------------------------------------------------------------------
 // volumes
