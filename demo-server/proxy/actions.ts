@@ -6,7 +6,7 @@
 import { demoLabels } from '../engine/labels'
 import type { Ownership } from './ownership'
 import type { Refusal } from './refusals'
-import { denied, offline } from './refusals'
+import { denied, familiar, offline } from './refusals'
 import type { Json } from './rewrite'
 import {
   isLoopbackRegistry,
@@ -137,7 +137,7 @@ const pullOrImport: Handler = async (ctx) => {
   }
   const reference = referenceOf(fromImage, query.get('tag'))
   if (ctx.offline && !isLoopbackRegistry(reference))
-    return offline(`"docker pull ${reference}"`)
+    return offline(`"docker pull ${familiar(reference)}"`)
   const before = await ownership.imageInfo(reference)
   return {
     after: async (status) => {
@@ -214,7 +214,7 @@ const imageTag: Handler = async (ctx) => {
 const imagePush: Handler = async (ctx) => {
   const reference = referenceOf(ctx.params.name, ctx.query.get('tag'))
   if (ctx.offline && !isLoopbackRegistry(reference))
-    return offline(`"docker push ${reference}"`)
+    return offline(`"docker push ${familiar(reference)}"`)
   return await ctx.ownership.image(ctx.scope, ctx.params.name) ?? {}
 }
 
