@@ -60,6 +60,8 @@ describe('the rules table', () => {
       ['POST', '/v1.41/secrets/create', 'deny'],
       ['POST', '/v1.41/services/create', 'deny'],
       ['GET', '/v1.41/swarm/unlockkey', 'deny'],
+      ['GET', '/v1.41/plugins/some/plugin:latest/json', 'read:pass'],
+      ['GET', '/v1.41/secrets/abc', 'read:pass'],
       ['POST', '/grpc', 'deny'],
       ['PUT', '/v1.41/volumes/v', 'deny'],
       ['POST', '/v1.41/something/new', 'deny'],
