@@ -52,15 +52,15 @@ describe.each(CLIS)('%s through the proxy', (bin) => {
 
   it('run -it gets a terminal (in a pseudo-terminal)', async () => {
     const result = await runInPty(bin, ['run', '--rm', '-it', 'alpine:latest', 'sh', '-c', 'tty; echo tty-ok'], env.proxy.dockerHost)
-    expect(result.code, result.stderr).toBe(0)
-    expect(result.stdout).toMatch(/\/dev\/pts\/\d+\r\ntty-ok\r\n/)
+    expect(result.code, JSON.stringify(result)).toBe(0)
+    expect(result.stdout, JSON.stringify(result)).toMatch(/\/dev\/pts\/\d+\r\ntty-ok\r\n/)
   })
 
   it('exec -it gets a terminal in a running container', async () => {
     const name = `px-exec-it-${sfx()}`
     expect((await cli(['run', '-d', '--name', name, 'alpine:latest', 'sleep', '300'])).code).toBe(0)
     const result = await runInPty(bin, ['exec', '-it', name, 'sh', '-c', 'tty; echo exec-tty-ok'], env.proxy.dockerHost)
-    expect(result.stdout).toMatch(/\/dev\/pts\/\d+\r\nexec-tty-ok\r\n/)
+    expect(result.stdout, JSON.stringify(result)).toMatch(/\/dev\/pts\/\d+\r\nexec-tty-ok\r\n/)
     await cli(['rm', '-f', name])
   })
 
