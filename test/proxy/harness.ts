@@ -71,7 +71,7 @@ export interface CliResult {
 }
 
 /** The docker CLI `bin` with `args`, no shell, talking to `dockerHost` (the engine if undefined). */
-export function runCli(bin: string, args: string[], dockerHost: string | undefined, options: { env?: Record<string, string>, cwd?: string, input?: string } = {}): Promise<CliResult> {
+export function runCli(bin: string, args: string[], dockerHost: string | undefined, options: { env?: Record<string, string>, cwd?: string, input?: string, keepStdinOpen?: boolean } = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env, DOCKER_BUILDKIT: '0', ...options.env }
   if (dockerHost)
     env.DOCKER_HOST = dockerHost
@@ -84,15 +84,19 @@ export function runCli(bin: string, args: string[], dockerHost: string | undefin
     })
     if (options.input !== undefined)
       child.stdin?.end(options.input)
-    else
+    else if (!options.keepStdinOpen)
       child.stdin?.end()
   })
 }
 
-/** A command line in a pseudo-terminal (util-linux `script`), for `run -it` / `exec -it`. */
+/**
+ * A command line in a pseudo-terminal (util-linux `script`), for `run -it` / `exec -it`. Its
+ * stdin stays open: at end of input `script` types a NUL into the terminal, which echoes as
+ * `^@` in the middle of the output.
+ */
 export function runInPty(bin: string, args: string[], dockerHost: string): Promise<CliResult> {
   const quoted = [bin, ...args].map(arg => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ')
-  return runCli('script', ['-qec', quoted, '/dev/null'], dockerHost)
+  return runCli('script', ['-qec', quoted, '/dev/null'], dockerHost, { keepStdinOpen: true })
 }
 
 /** What a refusal looks like on the CLI's stderr. */
