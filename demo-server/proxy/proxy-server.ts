@@ -1,0 +1,329 @@
+/**
+ * The Engine-API proxy a launch of the docker CLI talks to (DOCKER_HOST=unix://<socket>): a
+ * unix socket in a private directory, forwarding what rules.ts allows to the real engine and
+ * answering the rest with docker-style errors.
+ *
+ * Streaming is the default: request bodies (a build context) and answers (logs -f, events, pull
+ * progress) pass through without buffering, and the answer's headers are flushed as soon as the
+ * engine sends them: the CLI waits for the headers of `POST /containers/{id}/wait` before it
+ * sends `start`, and Node holds headers back until the first body byte otherwise. Only the
+ * small JSON bodies of creates are read whole, to add labels.
+ */
+import fs from 'node:fs'
+import http from 'node:http'
+import type net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import type { ResolvedEndpoint } from '../engine/endpoint'
+import { defaultDiscoveryEnv, resolveEndpoint } from '../engine/endpoint'
+import type { ActionContext, Plan } from './actions'
+import { isRefusal, planFor } from './actions'
+import { pipeHijacked, refuseOnSocket } from './hijack'
+import { Ownership } from './ownership'
+import type { Refusal } from './refusals'
+import { badRequest, denied, engineUnreachable, refusalBody, tooLarge } from './refusals'
+import type { Json } from './rewrite'
+import type { Match } from './rules'
+import { matchRequest } from './rules'
+import type { CreatedByRun, ProxyScope } from './tracking'
+import { CreatedObjects } from './tracking'
+import type { Upstream } from './upstream'
+import { connectUpstream } from './upstream'
+
+/** Create bodies are a few KB; a cap keeps a runaway client from filling memory. */
+export const MAX_JSON_BODY_BYTES = 4 * 1024 * 1024
+
+export interface EngineProxyOptions {
+  /** The engine; default: discovered as the docker CLI does (DOCKER_HOST, context, socket). */
+  upstream?: ResolvedEndpoint | string
+  /** Whose objects these are; a function is asked at every request (the run of the moment). */
+  scope: ProxyScope | (() => ProxyScope)
+  /** Where to listen; its directory is created 0700 (default: a fresh one under the tmp dir). */
+  socketPath?: string
+  /** Pulls (and other registry calls) are refused, except from loopback registries. */
+  offline?: boolean
+  /** One line per refusal and per engine error; quiet by default. */
+  log?: (line: string) => void
+}
+
+export interface EngineProxy extends AsyncDisposable {
+  socketPath: string
+  /** For the CLI's environment: DOCKER_HOST=unix://... */
+  dockerHost: string
+  setScope: (scope: ProxyScope | (() => ProxyScope)) => void
+  /** Containers and execs that requests of `runId` created, for stopping a cancelled step. */
+  createdBy: (runId: string) => CreatedByRun
+  /** Stops listening, cuts open streams, removes the socket (and the directory it made). */
+  close: () => Promise<void>
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
+
+export async function startEngineProxy(options: EngineProxyOptions): Promise<EngineProxy> {
+  const resolved = typeof options.upstream === 'object'
+    ? options.upstream
+    : resolveEndpoint(options.upstream, defaultDiscoveryEnv())
+  const upstream = connectUpstream(resolved)
+  const created = new CreatedObjects()
+  const ownership = new Ownership(upstream, created)
+  const log = options.log ?? (() => {})
+  let scopeOf = typeof options.scope === 'function' ? options.scope : constant(options.scope)
+  const { socketPath, ownDir } = privateSocketPath(options.socketPath)
+
+  const contextFor = (req: http.IncomingMessage, match: Extract<Match, { allowed: true }>): ActionContext => ({
+    method: req.method ?? 'GET',
+    path: match.path,
+    params: match.params,
+    query: match.query,
+    scope: scopeOf(),
+    offline: options.offline ?? false,
+    ownership,
+    created,
+    readJson: () => readJson(req, match.path),
+  })
+
+  const server = http.createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      answer(res, engineUnreachable(upstream.url, errorText(error)))
+    })
+  })
+  // Builds upload their context and `events` streams for as long as the CLI wants.
+  server.requestTimeout = 0
+
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET'
+    const match = matchRequest(method, req.url ?? '/')
+    if (!match.allowed)
+      return answer(res, logged(denied(method, match.path, match.reason)))
+    const ctx = contextFor(req, match)
+    const plan = await planFor(match.rule.action, ctx)
+    if (isRefusal(plan))
+      return answer(res, logged(plan))
+    if (plan.reply)
+      return reply(res, plan.reply.status, JSON.stringify(plan.reply.body))
+    forward(req, res, match, plan)
+  }
+
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, match: Extract<Match, { allowed: true }>, plan: Plan): void {
+    const url = new URL(req.url ?? '/', 'http://engine')
+    const query = plan.query ?? url.searchParams
+    const target = `${url.pathname}${query.size > 0 ? `?${query}` : ''}`
+    const headers = forwardedHeaders(req.headers)
+    const bodyRead = readBodies.get(req)
+    const body = plan.body !== undefined ? Buffer.from(JSON.stringify(plan.body)) : bodyRead
+    if (body !== undefined) {
+      delete headers['transfer-encoding']
+      headers['content-length'] = body.length
+      headers['content-type'] = 'application/json'
+    }
+    const engineReq = upstream.request({ method: req.method ?? 'GET', path: target, headers })
+    engineReq.on('error', (error) => {
+      if (!res.headersSent)
+        answer(res, logged(engineUnreachable(upstream.url, errorText(error))))
+      else
+        res.destroy()
+    })
+    engineReq.on('response', (engineRes) => {
+      void relay(engineRes, res, plan).catch(() => res.destroy())
+    })
+    // A client that goes away (Ctrl-C on logs -f) ends the engine's stream too.
+    res.on('close', () => {
+      if (!res.writableFinished)
+        engineReq.destroy()
+    })
+    if (body !== undefined)
+      engineReq.end(body)
+    else
+      req.pipe(engineReq)
+    log(`${req.method} ${match.path} -> engine`)
+  }
+
+  server.on('upgrade', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    client.pause()
+    void handleUpgrade(req, client, head).catch((error: unknown) => {
+      refuseOnSocket(client, logged(engineUnreachable(upstream.url, errorText(error))))
+    })
+  })
+
+  async function handleUpgrade(req: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> {
+    const method = req.method ?? 'GET'
+    const match = matchRequest(method, req.url ?? '/')
+    if (!match.allowed)
+      return refuseOnSocket(client, logged(denied(method, match.path, match.reason)))
+    if (!match.rule.hijack)
+      return refuseOnSocket(client, logged(badRequest(`${method} ${match.path} does not take an Upgrade; only attach, exec start and BuildKit sessions do`)))
+    const plan = await planFor(match.rule.action, contextFor(req, match))
+    if (isRefusal(plan))
+      return refuseOnSocket(client, logged(plan))
+    pipeHijacked(req, client, head, upstream.connect())
+  }
+
+  const sockets = new Set<net.Socket>()
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+
+  function logged(refusal: Refusal): Refusal {
+    log(`refused (${refusal.status}): ${refusal.message}`)
+    return refusal
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(socketPath, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  // The directory is 0700 already, so nobody else could reach the socket before this chmod.
+  fs.chmodSync(socketPath, 0o600)
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      for (const socket of sockets)
+        socket.destroy()
+    }).then(() => {
+      upstream.close()
+      fs.rmSync(socketPath, { force: true })
+      if (ownDir)
+        fs.rmSync(ownDir, { recursive: true, force: true })
+    })
+    return closing
+  }
+
+  return {
+    socketPath,
+    dockerHost: `unix://${socketPath}`,
+    setScope: (scope) => { scopeOf = typeof scope === 'function' ? scope : constant(scope) },
+    createdBy: runId => created.createdBy(runId),
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+function constant(scope: ProxyScope): () => ProxyScope {
+  const copy = { ...scope }
+  return () => copy
+}
+
+/** A socket path in a directory only this user can enter: given (created 0700 if missing, and
+ *  refused if others can enter it), or a fresh one. */
+function privateSocketPath(requested: string | undefined): { socketPath: string, ownDir: string | undefined } {
+  if (!requested) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-demo-proxy-'))
+    return { socketPath: path.join(dir, 'engine.sock'), ownDir: dir }
+  }
+  const dir = path.dirname(requested)
+  const existed = fs.existsSync(dir)
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const mode = fs.statSync(dir).mode & 0o777
+  if (mode & 0o077)
+    throw new Error(`the proxy socket's directory "${dir}" has mode ${mode.toString(8)}; others could reach the socket. Use a directory with mode 700 (chmod 700 "${dir}")`)
+  return { socketPath: requested, ownDir: existed ? undefined : dir }
+}
+
+function forwardedHeaders(incoming: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {}
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value !== undefined && (!HOP_BY_HOP.has(name) || name === 'transfer-encoding'))
+      headers[name] = value
+  }
+  return headers
+}
+
+/** The engine's answer to the client: streamed with headers flushed at once, or collected. */
+async function relay(engineRes: http.IncomingMessage, res: http.ServerResponse, plan: Plan): Promise<void> {
+  const headers: http.OutgoingHttpHeaders = {}
+  for (const [name, value] of Object.entries(engineRes.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name))
+      headers[name] = value
+  }
+  const status = engineRes.statusCode ?? 502
+  if (plan.collect) {
+    const answerBody = await readAll(engineRes, Number.POSITIVE_INFINITY)
+    await plan.after?.(status, answerBody)
+    res.writeHead(status, headers)
+    res.end(answerBody)
+    return
+  }
+  res.writeHead(status, headers)
+  res.flushHeaders()
+  // What `after` reads (pull and load progress) is kept only up to the cap; it all streams on.
+  const kept: Buffer[] = []
+  let keptBytes = 0
+  engineRes.on('data', (chunk: Buffer) => {
+    if (plan.after && keptBytes < MAX_JSON_BODY_BYTES) {
+      kept.push(chunk)
+      keptBytes += chunk.length
+    }
+  })
+  engineRes.pipe(res, { end: false })
+  await new Promise<void>((resolve, reject) => {
+    engineRes.on('end', resolve)
+    engineRes.on('error', reject)
+    res.on('close', resolve)
+  })
+  await plan.after?.(status, Buffer.concat(kept))
+  res.end()
+}
+
+/** Bodies already read by readJson, to be sent as read when the plan does not replace them. */
+const readBodies = new WeakMap<http.IncomingMessage, Buffer>()
+
+async function readJson(req: http.IncomingMessage, path: string): Promise<Json | Refusal> {
+  let raw: Buffer
+  try {
+    raw = await readAll(req, MAX_JSON_BODY_BYTES)
+  }
+  catch {
+    return tooLarge(req.method ?? 'POST', path, MAX_JSON_BODY_BYTES)
+  }
+  readBodies.set(req, raw)
+  if (raw.length === 0)
+    return {}
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'))
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Json : {}
+  }
+  catch (error) {
+    return badRequest(`the body of ${req.method} ${path} is not JSON (${errorText(error)})`)
+  }
+}
+
+function readAll(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new Error(`more than ${limit} bytes`))
+        return
+      }
+      chunks.push(chunk)
+    })
+    stream.on('end', () => resolve(Buffer.concat(chunks)))
+    stream.on('error', reject)
+  })
+}
+
+function answer(res: http.ServerResponse, refusal: Refusal): void {
+  if (res.headersSent)
+    res.destroy()
+  else
+    reply(res, refusal.status, refusalBody(refusal))
+}
+
+function reply(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export type { ProxyScope, CreatedByRun, Upstream }

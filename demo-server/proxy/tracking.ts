@@ -1,0 +1,70 @@
+/**
+ * What went through the proxy: which run created which containers and execs (so that cancelling
+ * a step can stop them), and which images a deck brought in without a label (pulls and loads,
+ * which cannot carry one). Pure bookkeeping; forgotten with the proxy.
+ */
+
+export interface ProxyScope {
+  deckId: string
+  demoId: string
+  runId: string
+}
+
+export interface CreatedByRun {
+  containers: string[]
+  execs: string[]
+}
+
+export class CreatedObjects {
+  readonly #runs = new Map<string, { containers: Set<string>, execs: Set<string> }>()
+  /** container id → deck id: the fast path for the run's own attach/wait/start. */
+  readonly #containers = new Map<string, string>()
+  readonly #execs = new Map<string, string>()
+  readonly #images = new Map<string, string>()
+
+  #run(runId: string): { containers: Set<string>, execs: Set<string> } {
+    let run = this.#runs.get(runId)
+    if (!run) {
+      run = { containers: new Set(), execs: new Set() }
+      this.#runs.set(runId, run)
+    }
+    return run
+  }
+
+  addContainer(scope: ProxyScope, id: string): void {
+    this.#containers.set(id, scope.deckId)
+    this.#run(scope.runId).containers.add(id)
+  }
+
+  addExec(scope: ProxyScope, id: string): void {
+    this.#execs.set(id, scope.deckId)
+    this.#run(scope.runId).execs.add(id)
+  }
+
+  addImage(deckId: string, imageId: string): void {
+    this.#images.set(imageId, deckId)
+  }
+
+  forgetContainer(id: string): void {
+    this.#containers.delete(id)
+    for (const run of this.#runs.values())
+      run.containers.delete(id)
+  }
+
+  isDeckContainer(deckId: string, id: string): boolean {
+    return this.#containers.get(id) === deckId
+  }
+
+  isDeckExec(deckId: string, id: string): boolean {
+    return this.#execs.get(id) === deckId
+  }
+
+  isDeckImage(deckId: string, imageId: string): boolean {
+    return this.#images.get(imageId) === deckId
+  }
+
+  createdBy(runId: string): CreatedByRun {
+    const run = this.#runs.get(runId)
+    return { containers: [...run?.containers ?? []], execs: [...run?.execs ?? []] }
+  }
+}
