@@ -11,8 +11,8 @@
  */
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { DECK_LABEL } from '../demo-server/engine/labels'
-import { startEngineProxy } from '../demo-server/proxy/index'
+import { DECK_LABEL } from '../demo-server/engine/labels.ts'
+import { startEngineProxy } from '../demo-server/proxy/index.ts'
 
 const RUNS = Number(process.argv[2] ?? 15)
 const CLI = process.argv[3] ?? 'docker'

@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import type { StepIO } from '../demo-server/engine/types'
-import { parseDeck } from '../demo-server/deck/parse'
-import { createDockerEngine } from '../demo-server/engine/index'
-import { DECK_LABEL } from '../demo-server/engine/labels'
-import { plainRunContext } from '../test/engine/run-context'
+import type { StepIO } from '../demo-server/engine/types.ts'
+import { parseDeck } from '../demo-server/deck/parse.ts'
+import { createDockerEngine } from '../demo-server/engine/index.ts'
+import { DECK_LABEL } from '../demo-server/engine/labels.ts'
+import { plainRunContext } from '../test/engine/run-context.ts'
 
 const RUNS = Number(process.argv[2] ?? 20)
 const SIZE_MB = Number(process.argv[3] ?? 20)

@@ -3,11 +3,11 @@
  * (ownership.ts), the rewrites (rewrite.ts), and what to remember from the answer (tracking.ts).
  * A handler returns a Refusal, or a Plan for proxy-server.ts to forward.
  */
-import { demoLabels } from '../engine/labels'
-import type { Ownership } from './ownership'
-import type { Refusal } from './refusals'
-import { denied, familiar, offline } from './refusals'
-import type { Json } from './rewrite'
+import { demoLabels } from '../engine/labels.ts'
+import type { Ownership } from './ownership.ts'
+import type { Refusal } from './refusals.ts'
+import { denied, familiar, offline } from './refusals.ts'
+import type { Json } from './rewrite.ts'
 import {
   isLoopbackRegistry,
   labelBuildQuery,
@@ -20,9 +20,9 @@ import {
   scopePruneQuery,
   volumesFromOf,
   withLabels,
-} from './rewrite'
-import type { Action } from './rules'
-import type { CreatedObjects, ProxyScope } from './tracking'
+} from './rewrite.ts'
+import type { Action } from './rules.ts'
+import type { CreatedObjects, ProxyScope } from './tracking.ts'
 
 export interface ActionContext {
   method: string

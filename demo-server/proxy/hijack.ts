@@ -7,8 +7,8 @@
  */
 import type http from 'node:http'
 import type net from 'node:net'
-import type { Refusal } from './refusals'
-import { refusalBody } from './refusals'
+import type { Refusal } from './refusals.ts'
+import { refusalBody } from './refusals.ts'
 
 /** The request line and headers as the client sent them (rawHeaders keeps case and order). */
 function requestHead(req: http.IncomingMessage): string {

@@ -2,13 +2,13 @@
  * "Is this object the deck's?", asked of the engine just before a write. An object that does not
  * exist passes: the engine then answers its own "No such container" as the CLI expects.
  */
-import { DECK_LABEL, demoLabels } from '../engine/labels'
-import type { Refusal } from './refusals'
-import { nameTaken, notOurs, tagTaken } from './refusals'
-import type { NamedVolume } from './rewrite'
-import { isBuiltinNetworkMode } from './rewrite'
-import type { CreatedObjects, ProxyScope } from './tracking'
-import type { Upstream } from './upstream'
+import { DECK_LABEL, demoLabels } from '../engine/labels.ts'
+import type { Refusal } from './refusals.ts'
+import { nameTaken, notOurs, tagTaken } from './refusals.ts'
+import type { NamedVolume } from './rewrite.ts'
+import { isBuiltinNetworkMode } from './rewrite.ts'
+import type { CreatedObjects, ProxyScope } from './tracking.ts'
+import type { Upstream } from './upstream.ts'
 
 type Labels = Record<string, string> | null | undefined
 

@@ -3,7 +3,7 @@
  * `message` as `Error response from daemon: <message>`, so every refusal names the object and
  * the reason in one line, starting with `docker-demo:` so that nobody blames the daemon.
  */
-import { DECK_LABEL } from '../engine/labels'
+import { DECK_LABEL } from '../engine/labels.ts'
 
 export interface Refusal {
   status: number

@@ -3,7 +3,7 @@
  * the deck's label filter into prunes. No I/O: proxy-server.ts reads the bodies and asks the
  * engine what exists; these functions only compute the new request.
  */
-import { DECK_LABEL } from '../engine/labels'
+import { DECK_LABEL } from '../engine/labels.ts'
 
 export type Labels = Record<string, string>
 

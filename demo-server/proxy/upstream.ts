@@ -7,8 +7,8 @@ import http from 'node:http'
 import https from 'node:https'
 import net from 'node:net'
 import tls from 'node:tls'
-import type { Endpoint, ResolvedEndpoint } from '../engine/endpoint'
-import { EndpointError } from '../engine/endpoint'
+import type { Endpoint, ResolvedEndpoint } from '../engine/endpoint.ts'
+import { EndpointError } from '../engine/endpoint.ts'
 
 export interface Upstream {
   /** "unix:///var/run/docker.sock", for messages. */
