@@ -10,4 +10,7 @@ export default defineConfig({
   // Found only when a demo first renders a terminal, xterm.js would be optimized then, and Vite
   // reloads the page: in the middle of `slidev export` that left most of the PDF blank.
   optimizeDeps: { include: ['@xterm/xterm'] },
+  // Rolldown's "[PLUGIN_TIMINGS] ... ran for 12 s" is about Slidev's plugins, not the deck: a
+  // presenter can do nothing about it.
+  build: { rolldownOptions: { checks: { pluginTimings: false } } },
 })

@@ -7,11 +7,11 @@
  * `sharedDemoClient()`, created on first use.
  */
 import type { InjectionKey } from 'vue'
-import type { ClientMessage, ErrorPayload, ServerMessage } from '../demo-server/protocol'
-import type { ClientState } from './demo-state'
+import type { ClientMessage, ErrorPayload, ServerMessage } from '../demo-server/protocol.ts'
+import type { ClientState } from './demo-state.ts'
 import { inject, reactive } from 'vue'
-import { CLOSE_TOO_SLOW, PROTOCOL_PATH, splitInput, TOKEN_PATH } from '../demo-server/protocol'
-import { applyServerMessage, createClientState, demoView, pushError } from './demo-state'
+import { CLOSE_TOO_SLOW, PROTOCOL_PATH, splitInput, TOKEN_PATH } from '../demo-server/protocol.ts'
+import { applyServerMessage, createClientState, demoView, pushError } from './demo-state.ts'
 
 /** The part of the browser's WebSocket that the client uses. */
 export interface SocketLike {

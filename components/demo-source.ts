@@ -6,9 +6,9 @@
  * unavailable) and when a live step fails unexpectedly; the live error stays on the slide and
  * one key (R) switches between the two. A replay is always marked as one (録画) by the caller.
  */
-import type { RunOutcome } from '../demo-server/protocol'
-import type { ConnectionState } from './demo-client'
-import type { RunView } from './demo-state'
+import type { RunOutcome } from '../demo-server/protocol.ts'
+import type { ConnectionState } from './demo-client.ts'
+import type { RunView } from './demo-state.ts'
 
 export type OutputSource = 'live' | 'recording'
 

@@ -15,8 +15,8 @@ import type {
   ServerMessage,
   StatusMessage,
   StepSummary,
-} from '../demo-server/protocol'
-import { describeNotRemoved } from '../demo-server/protocol'
+} from '../demo-server/protocol.ts'
+import { describeNotRemoved } from '../demo-server/protocol.ts'
 
 export interface RunView {
   runId: string

@@ -6,10 +6,10 @@
  * demo-server/server/recordings-plugin.ts builds the data in Node (parse, staleness, handout
  * HTML) and serves it as the virtual module `virtual:docker-demo-recordings`.
  */
-import type { RunRecord } from '../demo-server/protocol'
-import type { RecordedStep, StaleStep } from '../demo-server/recordings/cast-file'
-import { describeStale } from '../demo-server/recordings/cast-file'
-import type { HandoutStep } from '../demo-server/recordings/handout'
+import type { RunRecord } from '../demo-server/protocol.ts'
+import type { RecordedStep, StaleStep } from '../demo-server/recordings/cast-file.ts'
+import { describeStale } from '../demo-server/recordings/cast-file.ts'
+import type { HandoutStep } from '../demo-server/recordings/handout.ts'
 
 export const RECORDINGS_MODULE = 'virtual:docker-demo-recordings'
 

@@ -4,9 +4,9 @@
  * each event into the RunView the terminal shows, so a replay reaches the terminal exactly as a
  * live run does: output events appended to a run's `events`.
  */
-import type { RunRecord } from '../demo-server/protocol'
-import type { RunView } from './demo-state'
-import { runFromRecord } from './demo-state'
+import type { RunRecord } from '../demo-server/protocol.ts'
+import type { RunView } from './demo-state.ts'
+import { runFromRecord } from './demo-state.ts'
 
 /** asciinema's idle_time_limit: a recorded pause longer than this plays as this long. */
 export const MAX_IDLE_SECONDS = 1.5

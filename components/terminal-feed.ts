@@ -8,7 +8,7 @@
  * Live output grows by appending events to the same arrays; a snapshot or a reset brings new
  * arrays. Anything but growth at the end means "start the terminal over".
  */
-import type { AsciicastOutputEvent } from '../demo-server/protocol'
+import type { AsciicastOutputEvent } from '../demo-server/protocol.ts'
 
 export interface FeedRun {
   runId: string

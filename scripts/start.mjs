@@ -39,9 +39,7 @@ if (!existsSync(slidev)) {
 
 const child = spawn(process.execPath, [slidev, deck, ...args], {
   stdio: 'inherit',
-  // Vite 8 warns about every extensionless import the config pulls in (all of demo-server/);
-  // its bundling loader handles them, so the warning is noise on the presenter's console.
-  env: { VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...process.env, DOCKER_DEMO_DECK: deck, ...(offline ? { DOCKER_DEMO_OFFLINE: '1' } : {}), ...(open ? { DOCKER_DEMO_OPEN: '1' } : {}) },
+  env: { ...process.env, DOCKER_DEMO_DECK: deck, ...(offline ? { DOCKER_DEMO_OFFLINE: '1' } : {}), ...(open ? { DOCKER_DEMO_OPEN: '1' } : {}) },
 })
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {

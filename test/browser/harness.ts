@@ -121,7 +121,7 @@ export function spawnNode(isolation: Isolation, args: string[], env: Record<stri
   const argv = [...isolation.prefix, process.execPath, ...args]
   return spawn(argv[0], argv.slice(1), {
     cwd: REPO,
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
