@@ -25,6 +25,9 @@ const demo = (id: string) => `.docker-demo[data-demo-id="${id}"]`
 /** The output block's text, once its last run shows the `outcome` badge. On a timeout, says
  *  what the demo did show and what the server logged, rather than only "timeout". */
 async function outputAfter(page: Page, id: string, outcome: string): Promise<string> {
+  // Two tabs of one headless browser: the one in the background gets no animation frames, and
+  // xterm paints on those. On stage each window has a screen of its own.
+  await page.bringToFront()
   const badge = page.locator(`${demo(id)} .demo-badge[data-outcome="${outcome}"]`).last()
   try {
     await badge.waitFor({ timeout: 60_000 })
@@ -34,6 +37,8 @@ async function outputAfter(page: Page, id: string, outcome: string): Promise<str
     const log = slidev.output().split('\n').filter(l => l.includes('[docker-demo]')).slice(-15).join('\n')
     throw new Error(`demo "${id}" showed no "${outcome}" badge in ${page.url()}: ${(error as Error).message.split('\n')[0]}\n--- the demo showed:\n${shown}\n--- the demo server logged:\n${log}`)
   }
+  // The badge comes with the run's end; xterm draws the last output in a frame of its own.
+  await page.locator(`${demo(id)} .terminal-view[data-drawn="true"]`).last().waitFor({ timeout: 10_000 })
   return page.locator(`${demo(id)} .demo-output`).innerText()
 }
 

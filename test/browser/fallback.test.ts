@@ -28,7 +28,9 @@ beforeAll(async () => {
   browser = await launchChromium(isolation)
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
   page.on('websocket', socket => sockets.push(socket.url()))
-  await gotoSettled(page, `${slidev.url}/1`)
+  // Not networkidle: this window never signed in, so Slidev's nav sync POST is refused, and
+  // Playwright counts a refused request whose body the page never reads as in flight.
+  await gotoSettled(page, `${slidev.url}/1`, 90_000, 'load')
 }, 180_000)
 
 afterAll(async () => {
@@ -52,7 +54,7 @@ describe('a deck served without an engine', () => {
   })
 
   it('leaves a demo without a recording with its code and the note', async () => {
-    await gotoSettled(page, `${slidev.url}/3`)
+    await gotoSettled(page, `${slidev.url}/3`, 90_000, 'load')
     await demo('tty').locator('.docker-demo-note', { hasText: 'Docker engine not available' }).waitFor({ timeout: 30_000 })
     expect(await demo('tty').locator('.demo-output').count()).toBe(0)
     expect(await demo('tty').getAttribute('data-source')).toBe('live')
