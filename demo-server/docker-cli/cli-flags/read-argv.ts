@@ -148,6 +148,8 @@ function readFlags(command: CommandSpec, argv: readonly string[], at: number, re
         const option = find(written)
         if (!option) {
           report(`unknown flag "${written}" for "${name}"${arg.length > 2 ? ` (in "${arg}")` : ''}`)
+          if (options.lenient && j === arg.length - 1 && i < argv.length && !argv[i].startsWith('-'))
+            i += 1
           break
         }
         if (!option.takesValue) {
