@@ -1,8 +1,8 @@
 /**
  * What the deck parser assumes when no CLI has been asked (the server reading a deck): only
  * which flags of the commands that open a terminal take no value, to find the container a
- * `docker run -it` or `docker exec -it` step enters. Read leniently, every other flag takes a
- * value. test/unit/docker-cli/fallback-spec.test.ts holds these lists to the real CLIs' pages;
+ * `docker run -it` or `docker exec -it` step enters (and `--name`). Read leniently, every
+ * other flag takes a value. test/unit/docker-cli/fallback-spec.test.ts holds these lists to the real CLIs' pages;
  * `npm run check` parses the deck again with the real CLI's spec.
  */
 import type { HelpOption } from './help-page.ts'
@@ -14,7 +14,9 @@ const booleans = (...names: string[]): HelpOption[] => names.map((name) => {
   return { long, ...(short ? { short } : {}), takesValue: false }
 })
 
-const RUN = booleans('--detach -d', '--disable-content-trust', '--init', '--interactive -i', '--no-healthcheck', '--oom-kill-disable', '--privileged', '--publish-all -P', '--quiet -q', '--read-only', '--rm', '--sig-proxy', '--tty -t', '--use-api-socket')
+/** `--name` is the one value the parser reads: the container a `run -it` step enters. */
+const NAME: HelpOption = { long: '--name', takesValue: true }
+const RUN = [NAME, ...booleans('--detach -d', '--disable-content-trust', '--init', '--interactive -i', '--no-healthcheck', '--oom-kill-disable', '--privileged', '--publish-all -P', '--quiet -q', '--read-only', '--rm', '--sig-proxy', '--tty -t', '--use-api-socket')]
 const EXEC = booleans('--detach -d', '--interactive -i', '--privileged', '--tty -t')
 const ATTACH = booleans('--no-stdin', '--sig-proxy')
 
