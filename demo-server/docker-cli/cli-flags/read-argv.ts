@@ -17,8 +17,8 @@ export interface ReadCommand {
   operands: string[]
   problems: string[]
   /** Help pages to read before this line can be checked (cache.ts reads them and asks again):
-   *  a command on the way that is unread, or, for a word its parent does not list, the
-   *  parent's unread commands, since only their own pages name their aliases. */
+   *  a command on the way that is unread, or, for a word a management command does not list,
+   *  its unread commands, since only their own pages name their aliases. */
   unreadPages: string[][]
 }
 
@@ -50,7 +50,9 @@ export function readDockerArgv(spec: CliSpec, argv: readonly string[], options: 
       return result
     }
     const next = subcommand(node, word)
-    const unreadSiblings = Object.values(node.subcommands).filter(child => child.unread)
+    // Aliases live in the pages of a management command's subcommands (`container list`);
+    // `docker --help` lists every top-level command itself, so a word it lacks is unknown.
+    const unreadSiblings = node === spec.root ? [] : Object.values(node.subcommands).filter(child => child.unread)
     if (!next && unreadSiblings.length > 0) {
       result.unreadPages.push(...unreadSiblings.map(child => child.path))
       result.problems.push(`"${commandName(node)} ${word}" is not listed; its aliases are not read yet`)
