@@ -1,28 +1,37 @@
 /**
  * `npm run check [-- deck.md] [--require-recordings]`: validates a deck's demos without an
- * engine. Prints each problem as `file:LINE: message` and exits 1 if there is any. Recordings
- * (demo-server/recordings/) are checked too: a stale one is a warning, a corrupt one an error,
- * a missing one an error only with --require-recordings.
+ * engine, against the docker CLI that will run them (DOCKER_DEMO_CLI, else `docker` on PATH:
+ * docker-cli/which-cli.ts), whose flags are read from its help pages once per version
+ * (docker-cli/cli-flags/cache.ts). Prints each problem as `file:LINE: message` and exits 1 if
+ * there is any. Recordings (demo-server/recordings/) are checked too: a stale one is a warning,
+ * a corrupt one an error, a missing one an error only with --require-recordings.
  */
 import path from 'node:path'
 import process from 'node:process'
-import { checkDeck } from '../deck/check.ts'
+import { checkDeck, dockerCommandLines } from '../deck/check.ts'
 import { DEFAULT_DECK, loadDeck } from '../deck/load.ts'
 import { formatProblem } from '../deck/model.ts'
+import { loadCliSpec } from '../docker-cli/cli-flags/cache.ts'
+import { resolveDockerCli } from '../docker-cli/which-cli.ts'
 import { recordingFindings } from '../recordings/freshness.ts'
 import { readRecordings, recordingPath } from '../recordings/store.ts'
 
 async function main(args: string[]): Promise<number> {
   const files = args.filter(arg => !arg.startsWith('-'))
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: npm run check [-- deck.md ...] [--require-recordings]\n')
+    process.stdout.write('usage: npm run check [-- deck.md ...] [--require-recordings]\n(the docker CLI checked against: DOCKER_DEMO_CLI, else docker on PATH)\n')
     return 0
   }
   const requireRecordings = args.includes('--require-recordings')
+  const cli = resolveDockerCli()
   let failed = false
   for (const file of files.length > 0 ? files : [DEFAULT_DECK]) {
-    const deck = await loadDeck(file)
-    const problems = checkDeck(deck)
+    // Read once to learn which commands the deck uses, ask the CLI about those, then read
+    // again with its spec: which step enters a container depends on its flags.
+    const spec = await loadCliSpec(cli, dockerCommandLines(await loadDeck(file)))
+    const deck = await loadDeck(file, spec)
+    process.stdout.write(`${deck.file}: checking against docker ${spec.version} (${cli})\n`)
+    const problems = checkDeck(deck, spec)
     for (const problem of problems)
       process.stderr.write(`${formatProblem(problem)}\n`)
     const findings = recordingFindings(deck, await readRecordings(file), {

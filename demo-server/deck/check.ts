@@ -1,14 +1,31 @@
 /**
- * The deck check: everything `npm run check` reports, found without an engine. It parses each
- * docker step with the same table the server runs from, so a flag the server cannot run, a
- * broken quote or a dangling reference is caught before the talk. Pure.
+ * The deck check: everything `npm run check` reports, found without an engine. It reads each
+ * docker step against the spec of the CLI that will run it (docker-cli/cli-flags/), so an
+ * unknown subcommand or flag, a missing value, a broken quote or a dangling reference is caught
+ * before the talk, every one on a line. Pure.
  */
 import type { Deck, DeckProblem, Demo, Step } from './model.ts'
-import { BUILTIN_NETWORKS } from '../docker-cli/commands.ts'
-import type { ParsedCommand } from '../docker-cli/parse-argv.ts'
-import { CommandLineError, flagValues, parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
+import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
+import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
 import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize.ts'
+import { commandKey } from './steps.ts'
+
+/** Networks every engine has: never created by a demo, never removed by one. */
+export const BUILTIN_NETWORKS = ['bridge', 'host', 'none'] as const
+
+/** A docker step as the check reads it: the command (`container` spelling folded, see
+ *  commandKey) with its flags and operands. */
+interface CheckedCommand {
+  name: string
+  flags: Map<string, string[]>
+  operands: string[]
+}
+
+function flagValues(command: CheckedCommand, flag: string): string[] {
+  return (command.flags.get(flag) ?? []).filter(value => value !== 'false')
+}
 
 type ObjectKind = 'container' | 'network' | 'volume'
 /** `removed-when-stopped`: a container started with --rm that outlives its step. */
@@ -41,7 +58,9 @@ class Scope {
 
 const PLACEHOLDER_PWD = '/$(pwd)'
 
-export function checkDeck(deck: Deck): DeckProblem[] {
+/** `cli`: the spec of the CLI that will run the deck's docker steps, complete for them (see
+ *  docker-cli/cli-flags/cache.ts, or buildCliSpec over captured pages in tests). */
+export function checkDeck(deck: Deck, cli: CliSpec): DeckProblem[] {
   const problems: DeckProblem[] = [...deck.problems]
   const scopes = new Map<string, Scope>()
   const seen = new Map<string, Demo>()
@@ -62,15 +81,21 @@ export function checkDeck(deck: Deck): DeckProblem[] {
         scope.absorb(usedScope)
     }
     for (const step of demo.steps)
-      problems.push(...checkStep(step, scope))
+      problems.push(...checkStep(step, scope, cli))
     scopes.set(demo.id, scope)
   }
   return problems.sort((a, b) => a.loc.line - b.loc.line)
 }
 
-function checkStep(step: Step, scope: Scope): DeckProblem[] {
+function checkStep(step: Step, scope: Scope, cli: CliSpec): DeckProblem[] {
   const problems: DeckProblem[] = []
+  // Shown on the slide and never run: it may be written for another machine or CLI.
+  if (step.options.shownOnly)
+    return problems
   const report = (message: string) => problems.push({ loc: step.loc, message })
+  // A step that must fail may fail on purpose in the CLI or on a missing object; what it
+  // makes still counts for later steps. Its quotes must still be whole: it has to run.
+  const reportUnlessExpected = step.options.expectFail ? () => {} : report
 
   if (step.target.kind !== 'docker') {
     try {
@@ -117,21 +142,31 @@ function checkStep(step: Step, scope: Scope): DeckProblem[] {
   for (const name of missingVariables)
     report(unsetVariable(name))
 
-  let command: ParsedCommand
-  try {
-    command = parseDockerArgv(argv.slice(1))
-  }
-  catch (error) {
-    if (error instanceof CommandLineError) {
-      report(error.message)
-      return problems
-    }
-    throw error
-  }
-  if (step.options.shownOnly)
-    return problems // shown, never run: its objects do not exist for later steps
-  checkReferences(command, step, scope, report)
+  const read: ReadCommand = readDockerArgv(cli, argv.slice(1))
+  for (const message of read.problems)
+    reportUnlessExpected(message)
+  if (!read.command)
+    return problems
+  const command: CheckedCommand = { name: commandKey(read.command.path), flags: read.flags, operands: read.operands }
+  checkReferences(command, step, scope, reportUnlessExpected)
   return problems
+}
+
+/** The docker steps' command lines (without `docker`) that the check will read: what the
+ *  CLI must be asked about first (docker-cli/cli-flags/cache.ts). */
+export function dockerCommandLines(deck: Deck): string[][] {
+  const lines: string[][] = []
+  for (const step of deck.demos.flatMap(demo => demo.steps)) {
+    if (step.target.kind !== 'docker' || step.options.shownOnly)
+      continue
+    try {
+      lines.push(tokenize(step.command, { variable: name => `$${name}`, pwd: () => PLACEHOLDER_PWD }).slice(1))
+    }
+    catch {
+      // The check reports the line; there is nothing to ask the CLI about.
+    }
+  }
+  return lines
 }
 
 function unsetVariable(name: string): string {
@@ -166,6 +201,10 @@ const REQUIRE: Record<ObjectKind, typeof requireContainer> = {
  *  is gone afterwards. */
 const OPERANDS_NAME = new Map<string, { kind: ObjectKind, removes?: true }>([
   ['attach', { kind: 'container' }],
+  ['pause', { kind: 'container' }],
+  ['unpause', { kind: 'container' }],
+  ['wait', { kind: 'container' }],
+  ['stats', { kind: 'container' }],
   ['diff', { kind: 'container' }],
   ['logs', { kind: 'container' }],
   ['start', { kind: 'container' }],
@@ -180,7 +219,10 @@ const OPERANDS_NAME = new Map<string, { kind: ObjectKind, removes?: true }>([
   ['volume rm', { kind: 'volume', removes: true }],
 ])
 
-function checkReferences(command: ParsedCommand, step: Step, scope: Scope, report: (message: string) => void): void {
+/** Commands whose first operand names a container; the rest is something else. */
+const FIRST_OPERAND_CONTAINER = new Set(['top', 'port', 'commit', 'exec'])
+
+function checkReferences(command: CheckedCommand, step: Step, scope: Scope, report: (message: string) => void): void {
   const line = step.loc.line
   const ops = command.operands
   const named = OPERANDS_NAME.get(command.name)
@@ -191,8 +233,18 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
         scope.delete(named.kind, name)
     }
   }
+  if (FIRST_OPERAND_CONTAINER.has(command.name) && ops[0] !== undefined)
+    requireContainer(ops[0], scope, report)
   switch (command.name) {
-    case 'run': {
+    case 'cp':
+      // `docker cp co1:/etc/hosts .`: a colon in the first path segment names a container.
+      for (const operand of ops) {
+        const container = /^([^/.~][^:/]*):/.exec(operand)?.[1]
+        if (container)
+          requireContainer(container, scope, report)
+      }
+      break
+    case 'run': case 'create': {
       for (const network of flagValues(command, '--network')) requireNetwork(network, scope, report)
       for (const source of flagValues(command, '--volumes-from')) requireContainer(source.split(':')[0], scope, report)
       try {
@@ -207,8 +259,8 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
       }
       // --rm removes a container once it stops: a foreground one when its step ends; a
       // detached one, or one a terminal entered (the "/ #" steps after it run there), later.
-      const removedWhenStopped = command.flags.has('--rm')
-      const outlivesStep = !removedWhenStopped || command.flags.has('--detach') || step.entersContainer !== undefined
+      const removedWhenStopped = flagValues(command, '--rm').length > 0
+      const outlivesStep = !removedWhenStopped || flagValues(command, '--detach').length > 0 || command.name === 'create' || step.entersContainer !== undefined
       const name = flagValues(command, '--name').at(-1)
       if (name && outlivesStep) {
         const madeOn = scope.lineOf('container', name)
@@ -228,17 +280,18 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
         }
       }
       break
-    case 'exec':
-      requireContainer(ops[0], scope, report)
-      break
     case 'network create':
+      if (ops[0] === undefined)
+        break // its arity was reported
       if (scope.has('network', ops[0]))
         report(`network "${ops[0]}" already exists (line ${scope.lineOf('network', ops[0])})`)
       scope.add('network', ops[0], line)
       break
     case 'network connect': case 'network disconnect':
-      requireNetwork(ops[0], scope, report)
-      requireContainer(ops[1], scope, report)
+      if (ops[0] !== undefined)
+        requireNetwork(ops[0], scope, report)
+      if (ops[1] !== undefined)
+        requireContainer(ops[1], scope, report)
       break
     case 'volume create':
       if (ops[0])
@@ -247,7 +300,7 @@ function checkReferences(command: ParsedCommand, step: Step, scope: Scope, repor
   }
   if (step.capture)
     scope.add('variable', step.capture, line)
-  if (step.capture && command.name === 'run')
+  if (step.capture && (command.name === 'run' || command.name === 'create'))
     scope.add('container', `$${step.capture}`, line)
 }
 

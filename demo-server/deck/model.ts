@@ -46,12 +46,24 @@ export interface Step {
   loc: SourceLocation
 }
 
+/** A file the demo's steps use (a Dockerfile, a compose file), written in the deck as a fence
+ *  with a title: ```dockerfile [app/Dockerfile]. It is written into the demo's working
+ *  directory (`$(pwd)` of its steps) before the steps run. */
+export interface DemoFile {
+  /** Relative to the working directory, `/`-separated, no `..`. */
+  path: string
+  content: string
+  /** 1-based line of the fence's opening line in the deck file. */
+  line: number
+}
+
 export interface Demo {
   id: string
   title?: string
   /** Earlier demos whose objects this demo may refer to. */
   uses: string[]
   steps: Step[]
+  files: DemoFile[]
   loc: SourceLocation
 }
 

@@ -3,7 +3,9 @@
  * Pure (text in, model out) and built on markdown-it, so the line numbers are markdown's own.
  */
 import MarkdownIt from 'markdown-it'
+import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { Deck, DeckProblem, Demo, SourceLocation } from './model.ts'
+import { demoFilePathProblem, normalizeDemoFilePath } from './files.ts'
 import type { SourceLine } from './steps.ts'
 import { parseSteps } from './steps.ts'
 
@@ -13,6 +15,8 @@ const ATTRIBUTE = /([:@]?[\w-]+)\s*=\s*"([^"]*)"/g
 const ID = /^[a-z0-9][a-z0-9-]*$/
 const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console', 'shellsession', 'zsh'])
 const KNOWN_ATTRIBUTES = new Set(['id', 'uses', 'title', 'class'])
+/** Slidev's code block title: ```dockerfile [app/Dockerfile] {2,3} */
+const FENCE_TITLE = /\[([^\]]*)\]/
 
 const markdown = new MarkdownIt({ html: true })
 
@@ -23,7 +27,9 @@ interface OpenDemo {
   malformed?: boolean
 }
 
-export function parseDeck(source: string, file: string): Deck {
+/** `cli`: the spec of the CLI that will run the steps, to read which step enters a container;
+ *  without it a fallback that knows only the terminal commands' boolean flags is used. */
+export function parseDeck(source: string, file: string, cli?: CliSpec): Deck {
   const demos: Demo[] = []
   const problems: DeckProblem[] = []
   const at = (line: number): SourceLocation => ({ file, line })
@@ -34,7 +40,7 @@ export function parseDeck(source: string, file: string): Deck {
   const close = () => {
     if (!open)
       return
-    const { steps, problems: stepProblems } = parseSteps(open.demo.id, open.lines)
+    const { steps, problems: stepProblems } = parseSteps(open.demo.id, open.lines, cli)
     open.demo.steps = steps
     problems.push(...stepProblems)
     if (steps.length === 0 && !open.malformed)
@@ -78,8 +84,13 @@ export function parseDeck(source: string, file: string): Deck {
     }
     else if (token.type === 'fence' && open) {
       const lang = token.info.trim().split(/[\s{[]/)[0]
+      const title = FENCE_TITLE.exec(token.info)
+      if (title) {
+        addFile(open.demo, title[1], token.content, line, problems, at)
+        continue
+      }
       if (!SHELL_LANGS.has(lang)) {
-        problems.push({ loc: at(line), message: `the fence in demo "${open.demo.id}" is "${lang || '(no language)'}"; write \`\`\`sh` })
+        problems.push({ loc: at(line), message: `the fence in demo "${open.demo.id}" is "${lang || '(no language)'}"; write \`\`\`sh for steps, or name the file it holds: \`\`\`${lang || 'text'} [path/in/workdir]` })
         continue
       }
       const contentLines = token.content.replace(/\n$/, '').split('\n')
@@ -109,5 +120,20 @@ function readAttributes(text: string, loc: SourceLocation, problems: DeckProblem
   if (!ID.test(id))
     problems.push({ loc, message: `demo id "${id}" must be lower case letters, digits and "-"` })
   const uses = (attributes.get('uses') ?? '').split(/\s+/).filter(Boolean)
-  return { id, title: attributes.get('title'), uses, steps: [], loc }
+  return { id, title: attributes.get('title'), uses, steps: [], files: [], loc }
+}
+
+function addFile(demo: Demo, written: string, content: string, line: number, problems: DeckProblem[], at: (line: number) => SourceLocation): void {
+  const problem = demoFilePathProblem(written)
+  if (problem) {
+    problems.push({ loc: at(line), message: `file "${written}" in demo "${demo.id}": ${problem}` })
+    return
+  }
+  const path = normalizeDemoFilePath(written)
+  const earlier = demo.files.find(f => f.path === path)
+  if (earlier) {
+    problems.push({ loc: at(line), message: `file "${path}" is already written in demo "${demo.id}" on line ${earlier.line}; merge the two fences or rename one` })
+    return
+  }
+  demo.files.push({ path, content, line })
 }

@@ -3,7 +3,9 @@
  * prompt says where it runs; a trailing comment may hold step settings. Pure.
  */
 import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model.ts'
-import { parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
+import { FALLBACK_SPEC } from '../docker-cli/cli-flags/fallback-spec.ts'
+import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { tokenize } from '../docker-cli/tokenize.ts'
 
 export interface SourceLine {
@@ -121,25 +123,36 @@ const lenientContext = {
   pwd: () => '$(pwd)',
 }
 
-/** The container a docker step opens a terminal in, or undefined. */
-export function enteredContainer(command: string, capture: string | undefined, stepIndex: number): string | undefined {
-  let parsed
+/** The command a docker line runs, with `docker container X` spelled `docker X` (they are the
+ *  same command) and aliases resolved: "run", "network create", "ps"... */
+export function commandKey(path: readonly string[]): string {
+  return (path[0] === 'container' && path.length === 2 && path[1] !== 'inspect' ? path.slice(1) : path).join(' ')
+}
+
+/** The container a docker step opens a terminal in, or undefined. Read against `cli`, the
+ *  spec of the CLI that will run it, or the fallback that knows only the terminal commands. */
+export function enteredContainer(command: string, capture: string | undefined, stepIndex: number, cli: CliSpec = FALLBACK_SPEC): string | undefined {
+  let argv: string[]
   try {
-    parsed = parseDockerArgv(tokenize(command, lenientContext).slice(1))
+    argv = tokenize(command, lenientContext).slice(1)
   }
   catch {
     return undefined // the deck check reports it
   }
-  const interactive = parsed.flags.has('--interactive') && parsed.flags.has('--tty')
-  switch (parsed.name) {
+  const read = readDockerArgv(cli, argv, { lenient: cli === FALLBACK_SPEC })
+  if (!read.command)
+    return undefined
+  const has = (flag: string) => read.flags.get(flag)?.at(-1) !== undefined && read.flags.get(flag)?.at(-1) !== 'false'
+  const interactive = has('--interactive') && has('--tty')
+  switch (commandKey(read.command.path)) {
     case 'run':
-      if (!interactive || parsed.flags.has('--detach'))
+      if (!interactive || has('--detach'))
         return undefined
-      return parsed.flags.get('--name')?.at(-1) ?? (capture ? `$${capture}` : anonymousContainerRef(stepIndex))
+      return read.flags.get('--name')?.at(-1) ?? (capture ? `$${capture}` : anonymousContainerRef(stepIndex))
     case 'exec':
-      return interactive ? parsed.operands[0] : undefined
+      return interactive ? read.operands[0] : undefined
     case 'attach':
-      return parsed.operands[0]
+      return read.operands[0]
     default:
       return undefined
   }
@@ -151,7 +164,7 @@ export interface StepsResult {
 }
 
 /** Reads the lines of one demo's fences into ordered steps. */
-export function parseSteps(demoId: string, lines: SourceLine[]): StepsResult {
+export function parseSteps(demoId: string, lines: SourceLine[], cli?: CliSpec): StepsResult {
   const steps: Step[] = []
   const problems: DeckProblem[] = []
   let current: string | undefined
@@ -191,7 +204,7 @@ export function parseSteps(demoId: string, lines: SourceLine[]): StepsResult {
     else if ((match = CAPTURE.exec(code)) || (match = DOCKER.exec(code))) {
       const capture = match.length === 3 ? match[1] : undefined
       const command = (capture ? match[2] : match[1]).trim()
-      const entersContainer = enteredContainer(command, capture, index)
+      const entersContainer = enteredContainer(command, capture, index, cli)
       current = entersContainer
       steps.push({ ...base, target: { kind: 'docker' }, command, prompt: '$ ', capture, ...(entersContainer !== undefined ? { entersContainer } : {}) })
     }

@@ -1,6 +1,7 @@
 /**
- * The docker subcommands and flags the deck may use: the one table that the deck check and the
- * server both read. A flag missing here is caught by `npm run check` before the talk.
+ * The docker subcommands and flags the engine's own command handlers run (engine/commands/),
+ * read through parse-argv.ts. The deck check no longer reads it: it asks the real docker CLI
+ * (docker-cli/cli-flags/), as the run path moves to running that CLI (issue 8).
  */
 
 export interface FlagSpec {

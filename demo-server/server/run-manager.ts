@@ -23,6 +23,7 @@ import type {
 import { DemoError, toErrorPayload } from '../protocol.ts'
 import type { HistoryLimits, RunRecorder } from './history.ts'
 import { DEFAULT_HISTORY_LIMITS, DemoHistory } from './history.ts'
+import { writeDemoFiles } from './demo-files.ts'
 import { withoutUndefined } from './internal.ts'
 import type { StepRunSettings } from './step-run.ts'
 import { displayCommand, endRun, StartedRun, StopReason } from './step-run.ts'
@@ -328,15 +329,16 @@ export class RunManager {
     for (const { demo, steps } of plan) {
       if (sequence.controller.signal.aborted)
         return ended
-      // Running from step 1 again starts clean: what the demo made before would collide.
-      if (steps[0].index === 1) {
-        try {
+      // Running from step 1 again starts clean: what the demo made before would collide. Its
+      // files (a Dockerfile in the deck) are written afresh; from a later step, where missing.
+      try {
+        if (steps[0].index === 1)
           await this.#resetDemo(demo.id)
-        }
-        catch (error) {
-          ended.push(this.#failBeforeStart(demo, steps[0], options, error))
-          return ended
-        }
+        await writeDemoFiles(demo, this.#options.workdir, { onlyMissing: steps[0].index !== 1 })
+      }
+      catch (error) {
+        ended.push(this.#failBeforeStart(demo, steps[0], options, error))
+        return ended
       }
       // A terminal is opened only for the demo asked for, never for a dependency run on the way.
       const partOptions = demo.id === plan.at(-1)!.demo.id ? options : { ...options, interactive: false }

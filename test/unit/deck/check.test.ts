@@ -3,10 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { checkDeck } from '../../../demo-server/deck/check'
 import { formatProblem } from '../../../demo-server/deck/model'
 import { parseDeck } from '../../../demo-server/deck/parse'
+import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
 
+/** The problems, the same with every captured CLI. */
 function problemsOf(...lines: string[]): string[] {
-  const deck = parseDeck(`<DockerDemo id="d">\n\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n\n</DockerDemo>\n`, 'deck.md')
-  return checkDeck(deck).map(formatProblem)
+  const source = `<DockerDemo id="d">\n\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n\n</DockerDemo>\n`
+  const [first, ...rest] = CAPTURED_SPECS.map(cli => checkDeck(parseDeck(source, 'deck.md', cli), cli).map(formatProblem))
+  for (const other of rest)
+    expect(other).toEqual(first)
+  return first
 }
 
 describe('containers started with --rm', () => {

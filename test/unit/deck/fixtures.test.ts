@@ -1,6 +1,7 @@
 /**
- * One snapshot per fixture deck. Broken fixtures plant their problems and say where with
- * `<!-- expect-problem: LINE: text -->`; the check must find exactly those.
+ * One snapshot per fixture deck, the same against every captured CLI (test/fixtures/docker-help).
+ * Broken fixtures plant their problems and say where with `<!-- expect-problem: LINE: text -->`;
+ * the check must find exactly those, with each CLI.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -8,15 +9,17 @@ import { describe, expect, it } from 'vitest'
 import { checkDeck } from '../../../demo-server/deck/check'
 import { formatProblem } from '../../../demo-server/deck/model'
 import { parseDeck } from '../../../demo-server/deck/parse'
+import type { CliSpec } from '../../../demo-server/docker-cli/cli-flags/cli-spec'
+import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/decks')
 const EXPECT = /<!-- expect-problem: (\d+): (.*?) -->/g
 
-function analyse(name: string) {
+function analyse(name: string, cli: CliSpec) {
   const file = `test/fixtures/decks/${name}`
   const source = readFileSync(join(FIXTURES, name), 'utf8')
-  const deck = parseDeck(source, file)
-  const problems = checkDeck(deck)
+  const deck = parseDeck(source, file, cli)
+  const problems = checkDeck(deck, cli)
   const expected = [...source.matchAll(EXPECT)].map(([, line, text]) => ({ line: Number(line), text }))
   return { source, deck, problems, expected }
 }
@@ -24,49 +27,61 @@ function analyse(name: string) {
 const fixtures = readdirSync(FIXTURES).filter(name => name.endsWith('.md')).sort()
 
 describe('deck fixtures', () => {
+  it('has captured CLIs to check against', () => {
+    expect(CAPTURED_SPECS.map(cli => cli.version.split('.')[0]).sort()).toEqual(['20', '28'])
+  })
+
   it('has fixtures, broken and sound', () => {
     expect(fixtures.filter(name => name.startsWith('broken-')).length).toBeGreaterThanOrEqual(4)
     expect(fixtures.filter(name => !name.startsWith('broken-')).length).toBeGreaterThanOrEqual(2)
   })
 
   for (const name of fixtures) {
-    it(`${name} parses to its snapshot`, async () => {
-      const { deck, problems } = analyse(name)
-      const model = {
-        demos: deck.demos.map(demo => ({
-          id: demo.id,
-          line: demo.loc.line,
-          uses: demo.uses,
-          steps: demo.steps.map(step => ({
-            line: step.loc.line,
-            target: step.target,
-            prompt: step.prompt,
-            command: step.command,
-            ...(step.capture ? { capture: step.capture } : {}),
-            ...(step.entersContainer !== undefined ? { entersContainer: step.entersContainer } : {}),
-            ...(Object.keys(step.options).length > 0 ? { options: step.options } : {}),
-          })),
-        })),
-        problems: problems.map(formatProblem),
-      }
-      await expect(`${JSON.stringify(model, null, 2)}\n`).toMatchFileSnapshot(`__snapshots__/${basename(name, '.md')}.json`)
+    it(`${name} parses to its snapshot, the same with each CLI`, async () => {
+      const models = CAPTURED_SPECS.map(cli => modelOf(analyse(name, cli)))
+      for (const model of models.slice(1))
+        expect(model).toEqual(models[0])
+      await expect(`${JSON.stringify(models[0], null, 2)}\n`).toMatchFileSnapshot(`__snapshots__/${basename(name, '.md')}.json`)
     })
 
-    if (name.startsWith('broken-')) {
-      it(`${name}: the check finds exactly the planted problems`, () => {
-        const { problems, expected } = analyse(name)
-        expect(expected.length).toBeGreaterThan(0)
-        for (const { line, text } of expected) {
-          const found = problems.find(p => p.loc.line === line && p.message.includes(text))
-          expect(found, `expected "${text}" on line ${line}; got:\n${problems.map(formatProblem).join('\n')}`).toBeDefined()
-        }
-        expect(problems.map(formatProblem)).toHaveLength(expected.length)
-      })
-    }
-    else {
-      it(`${name}: the check finds nothing`, () => {
-        expect(analyse(name).problems.map(formatProblem)).toEqual([])
-      })
+    for (const cli of CAPTURED_SPECS) {
+      if (name.startsWith('broken-')) {
+        it(`${name}: the check finds exactly the planted problems (docker ${cli.version})`, () => {
+          const { problems, expected } = analyse(name, cli)
+          expect(expected.length).toBeGreaterThan(0)
+          for (const { line, text } of expected) {
+            const found = problems.find(p => p.loc.line === line && p.message.includes(text))
+            expect(found, `expected "${text}" on line ${line}; got:\n${problems.map(formatProblem).join('\n')}`).toBeDefined()
+          }
+          expect(problems.map(formatProblem)).toHaveLength(expected.length)
+        })
+      }
+      else {
+        it(`${name}: the check finds nothing (docker ${cli.version})`, () => {
+          expect(analyse(name, cli).problems.map(formatProblem)).toEqual([])
+        })
+      }
     }
   }
 })
+
+function modelOf({ deck, problems }: ReturnType<typeof analyse>) {
+  return {
+    demos: deck.demos.map(demo => ({
+      id: demo.id,
+      line: demo.loc.line,
+      uses: demo.uses,
+      steps: demo.steps.map(step => ({
+        line: step.loc.line,
+        target: step.target,
+        prompt: step.prompt,
+        command: step.command,
+        ...(step.capture ? { capture: step.capture } : {}),
+        ...(step.entersContainer !== undefined ? { entersContainer: step.entersContainer } : {}),
+        ...(Object.keys(step.options).length > 0 ? { options: step.options } : {}),
+      })),
+      ...(demo.files.length > 0 ? { files: demo.files } : {}),
+    })),
+    problems: problems.map(formatProblem),
+  }
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { checkDeck } from '../../../demo-server/deck/check'
 import { loadDeck } from '../../../demo-server/deck/load'
 import { formatProblem } from '../../../demo-server/deck/model'
+import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
 
 describe('slides.md', () => {
   it('exists and has demos', async () => {
@@ -12,8 +13,8 @@ describe('slides.md', () => {
     expect(deck.demos.length).toBeGreaterThan(10)
   })
 
-  it('passes the deck check', async () => {
-    const deck = await loadDeck('slides.md')
-    expect(checkDeck(deck).map(formatProblem)).toEqual([])
+  it.each(CAPTURED_SPECS.map(cli => [cli.version, cli] as const))('passes the deck check against docker %s', async (_version, cli) => {
+    const deck = await loadDeck('slides.md', cli)
+    expect(checkDeck(deck, cli).map(formatProblem)).toEqual([])
   })
 })
