@@ -83,7 +83,14 @@ export function isWrite(method: string, path: string): boolean {
   const upper = method.toUpperCase()
   if (upper !== 'GET' && upper !== 'HEAD')
     return true
-  return WRITES_ON_ANY_METHOD.some(prefix => path === prefix || path.startsWith(`${prefix}/`))
+  return WRITES_ON_ANY_METHOD.some(route => routeMatches(route, path))
+}
+
+/** As connect (Vite's router) matches a `use(route, ...)`: any case, and the route followed by
+ *  nothing, `/` or `.` (`/__OPEN-IN-EDITOR`, `/__open-in-editor.x` reach the editor too). */
+function routeMatches(route: string, path: string): boolean {
+  const lower = path.toLowerCase()
+  return lower === route || lower.startsWith(`${route}/`) || lower.startsWith(`${route}.`)
 }
 
 /** Why a write is refused, or undefined when it comes from the deck's own page on this machine. */

@@ -36,10 +36,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** The check's first line names the docker CLI it read the flags from. */
+const CHECKED_AGAINST = /^rehearse\.md: checking against docker \S+ \(\S+\)\n/
+
 describe('npm run check and recordings', () => {
   it('says nothing about a fresh recording, nor about a missing one', async () => {
     const result = await check('rehearse.md')
-    expect(result).toEqual({ code: 0, stdout: 'rehearse.md: 2 demos, 5 steps, no problems\n', stderr: '' })
+    expect(result).toEqual({ code: 0, stdout: expect.stringMatching(CHECKED_AGAINST), stderr: '' })
+    expect(result.stdout.replace(CHECKED_AGAINST, '')).toBe('rehearse.md: 2 demos, 5 steps, no problems\n')
   })
 
   it('warns, naming the deck line and the command to run, when a step\'s command changed', async () => {
@@ -47,7 +51,7 @@ describe('npm run check and recordings', () => {
     await writeFile(deck, (await readFile(deck, 'utf8')).replace('alpine echo hello', 'alpine echo hello again'))
     const result = await check('rehearse.md')
     expect(result.stderr).toBe('rehearse.md:10: recording recordings/rehearse/hello.cast is stale: step 1\'s command changed — run npm run rehearse -- --only hello\n')
-    expect(result.stdout).toBe('rehearse.md: 2 demos, 5 steps, no problems, 1 warning about recordings\n')
+    expect(result.stdout.replace(CHECKED_AGAINST, '')).toBe('rehearse.md: 2 demos, 5 steps, no problems, 1 warning about recordings\n')
     expect(result.code).toBe(0)
   })
 

@@ -39,6 +39,13 @@ describe('isWrite', () => {
     ['GET', '/@vite/client', false],
     ['head', '/', false],
     ['GET', '/__open-in-editorx', false],
+    // Vite's router matches any case and a `.suffix`: so must the guard.
+    ['GET', '/__OPEN-IN-EDITOR', true],
+    ['GET', '/__Open-In-Editor', true],
+    ['GET', '/__open-in-editor.x', true],
+    ['GET', '/__open-in-editor.json', true],
+    ['GET', '/__MCP', true],
+    ['GET', '/__mcp.x', true],
   ])('%s %s: %s', (method, path, expected) => {
     expect(isWrite(method, path)).toBe(expected)
   })
