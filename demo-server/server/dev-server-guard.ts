@@ -97,12 +97,12 @@ function routeMatches(route: string, path: string): boolean {
 export function refuseWrite(req: RequestFacts, hosts: HostSets): Refusal | undefined {
   const what = `${req.method.toUpperCase()} ${req.path}`
   if (!isLoopback(req.remoteAddress))
-    return { kind: 'remote-address', reason: `${what} changes the deck, and only the presenter's machine may do that (this request came from ${req.remoteAddress ?? 'an unknown address'}); other machines may watch` }
+    return { kind: 'remote-address', reason: `${what} acts on the deck (its files, its windows or this machine), and only the presenter's machine may do that (this request came from ${req.remoteAddress ?? 'an unknown address'}); other machines may watch` }
   const refusal = refuseForeignPage(req, hosts, what, true)
   if (refusal)
     return refusal
   if (!req.presenter)
-    return { kind: 'not-presenter', reason: `${what} changes the deck, and only the presenter may: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); a program of this user sends "Authorization: Bearer" with the token from the server's runtime file` }
+    return { kind: 'not-presenter', reason: `${what} acts on the deck (its files, its windows or this machine), and only the presenter may: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); a program of this user sends "Authorization: Bearer" with the token from the server's runtime file` }
   return undefined
 }
 

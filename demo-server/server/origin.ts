@@ -128,6 +128,10 @@ export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy, h
   const origin = req.headers.origin
   if (origin !== undefined && !sameOrigin(origin, host))
     return `the Origin "${origin}" is not the deck's own origin`
+  // As the dev-server guard: with neither of those, a Referer that is sent must be ours.
+  const referer = req.headers.referer
+  if (origin === undefined && site === undefined && referer !== undefined && !sameOrigin(referer, host))
+    return `the request came from the page "${referer}", not from the deck`
   if (!hasSession)
     return 'this browser has not signed in as the presenter: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); other windows may watch'
   return undefined

@@ -19,7 +19,7 @@ import { CLOSE_TOO_SLOW, CLOSE_TOO_SLOW_REASON, CONTROL_TYPES, DemoError, isCont
 import type { OriginPolicy } from './origin.ts'
 import { refuseHandshake, withoutUndefined } from './internal.ts'
 import { Liveness } from './liveness.ts'
-import { pathOf, refuseUpgrade } from './origin.ts'
+import { isLoopback, pathOf, refuseUpgrade } from './origin.ts'
 import type { RunEvent, RunManager } from './run-manager.ts'
 import { findDemo } from './run-manager.ts'
 import type { WindowLimits, WindowRole } from './window-pool.ts'
@@ -98,14 +98,15 @@ export class SocketServer {
       return true
     }
     const role = this.#roleOf(req)
-    const full = this.#clients.refusal(role)
+    const address = addressKey(req.socket.remoteAddress)
+    const full = this.#clients.refusal(role, address)
     if (full) {
       this.#options.log(`refused a ${role} window: ${full}`)
       refuseHandshake(socket, 503, `Service Unavailable: ${full}\n`)
       return true
     }
     // Synchronous without verifyClient: the slot is taken before the next upgrade is looked at.
-    this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws, role))
+    this.#wss.handleUpgrade(req, socket, head, ws => this.#accept(ws, role, address))
     return true
   }
 
@@ -145,7 +146,7 @@ export class SocketServer {
     }
   }
 
-  #accept(socket: WebSocket, role: WindowRole): void {
+  #accept(socket: WebSocket, role: WindowRole, address: string): void {
     const { heartbeatMs: intervalMs, pongTimeoutMs: timeoutMs } = this.#options
     const client: Client = {
       socket,
@@ -157,7 +158,7 @@ export class SocketServer {
         socket.terminate() // it does not read: a close frame would never be seen
       }),
     }
-    this.#clients.add(client, role)
+    this.#clients.add(client, role, address)
     const onMessage = (data: RawData, isBinary: boolean) => this.#receive(client, data, isBinary)
     const onError = (error: Error) => this.#options.log(`a window's socket failed: ${error.message}`)
     socket.on('message', onMessage)
@@ -358,4 +359,9 @@ function textOf(data: RawData): string {
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest()
+}
+
+/** Whose windows count together: one remote address, or this machine (every loopback address). */
+function addressKey(address: string | undefined): string {
+  return isLoopback(address) ? 'this machine' : (address ?? 'an unknown address')
 }

@@ -71,16 +71,27 @@ export interface RuntimeInfo {
 export interface RuntimeFile {
   readonly path: string
   update: (info: RuntimeInfo) => void
+  /** Removes the file; safe to call twice. */
   remove: () => void
 }
 
-/** One file per listening port: `servers/<port>.json`. */
+/**
+ * One file per listening port: `servers/<port>.json`, gone when the server closes or the process
+ * exits. (A signal ends a Node process without 'exit' unless someone listens for it: the hosts
+ * listen, vite-plugin.ts and `demo serve`, and close the server.)
+ */
 export function runtimeFile(port: number, dir = stateDir()): RuntimeFile {
   const file = path.join(privateDir(path.join(privateDir(dir), 'servers')), `${port}.json`)
+  const removeFile = () => rmSync(file, { force: true })
+  const remove = () => {
+    removeFile()
+    process.off('exit', removeFile)
+  }
+  process.once('exit', removeFile)
   return {
     path: file,
     update: info => writePrivateFile(file, `${JSON.stringify(info, null, 2)}\n`),
-    remove: () => rmSync(file, { force: true }),
+    remove,
   }
 }
 

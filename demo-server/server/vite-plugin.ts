@@ -18,6 +18,7 @@ export const OFFLINE_ENV = 'DOCKER_DEMO_OFFLINE'
 export const HOSTS_ENV = 'DOCKER_DEMO_HOSTS'
 /** Set by scripts/start.mjs for `npm start -- --open`: open the login URL, not the bare deck. */
 export const OPEN_ENV = 'DOCKER_DEMO_OPEN'
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 export interface DockerDemoPluginOptions {
   /** The deck; default: $DOCKER_DEMO_DECK, else the `.md` Slidev was started with, else slides.md. */
@@ -90,7 +91,19 @@ export function dockerDemoPlugin(options: DockerDemoPluginOptions = {}): Plugin 
         await demo.close()
         return closeVite()
       }
+      // Ctrl-C ends the process without 'exit' when nobody listens: close the demo server first
+      // (its runtime file holds the token), then end as the signal would have.
+      const onSignal = (signal: NodeJS.Signals) => {
+        void demo.close().finally(() => {
+          if (process.listenerCount(signal) === 0)
+            process.kill(process.pid, signal)
+        })
+      }
+      for (const signal of STOP_SIGNALS)
+        process.once(signal, onSignal)
       httpServer.once('close', () => {
+        for (const signal of STOP_SIGNALS)
+          process.off(signal, onSignal)
         httpServer.off('upgrade', onUpgrade)
         void demo.close()
       })

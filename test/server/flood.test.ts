@@ -25,7 +25,9 @@ let server: StandaloneServer
 beforeAll(async () => {
   engine = await realEngine()
   box = await sandbox()
-  server = await start(box.deck, { engine, heartbeatMs: 200, windows: { pongTimeoutMs: PONG_TIMEOUT_MS } })
+  // Every test peer is on loopback, one address: let it fill the whole pool, which is what
+  // these tests overfill (the cap per address has a test of its own below).
+  server = await start(box.deck, { engine, heartbeatMs: 200, windows: { pongTimeoutMs: PONG_TIMEOUT_MS, windowLimits: { maxViewersPerAddress: VIEWER_SLOTS } } })
 }, 30_000)
 
 afterAll(async () => {
@@ -67,6 +69,23 @@ async function presenterRunsAStep(): Promise<void> {
   presenter.control({ type: 'run', demoId: 'hello', step: 1 })
   expect((await ended).outcome).toBe('ok')
 }
+
+describe('one address cannot fill the viewers\' pool alone', () => {
+  it('takes at most 64 viewer windows from one address, and the presenter\'s still open', async () => {
+    await using capped = await start(box.deck, { engine })
+    const viewers = await Promise.all(Array.from({ length: 100 }, () => viewer(capped)))
+    try {
+      expect(viewers.filter(v => v.status === 101)).toHaveLength(64)
+      expect(viewers.filter(v => v.status === 503)).toHaveLength(36)
+      await using presenter = await connect(capped)
+      expect(presenter.status.type).toBe('status')
+    }
+    finally {
+      for (const { socket } of viewers)
+        socket.terminate()
+    }
+  }, 60_000)
+})
 
 describe('viewers cannot shut the presenter out', () => {
   it('300 idle viewers that answer pings fill their own pool; the presenter still opens a window and runs a step', async () => {

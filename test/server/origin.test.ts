@@ -45,6 +45,8 @@ describe('origin policy', () => {
     expect(refuseTokenRequest(req({ host, 'sec-fetch-site': 'none' }), loopback, true)).toBeDefined()
     expect(refuseTokenRequest(req({ host, origin: 'http://evil.example' }), loopback, true)).toBeDefined()
     expect(refuseTokenRequest(req({ host: 'evil.example:3030' }), loopback, true)).toContain('not an address')
+    expect(refuseTokenRequest(req({ host, referer: 'http://127.0.0.2:9/attack' }), loopback, true)).toContain('not from the deck')
+    expect(refuseTokenRequest(req({ host, referer: 'http://localhost:3030/2' }), loopback, true)).toBeUndefined()
     // Loopback proves nothing: any local process, a host-network container, a proxy.
     expect(refuseTokenRequest(req({ host, 'sec-fetch-site': 'same-origin' }), loopback, false)).toContain('not signed in')
     // A co-presenter on another machine holds a session of their own.

@@ -251,7 +251,7 @@ describe('the guard on a real Slidev dev server', () => {
       const before = await hashOf(deck)
       const answer = await send(`${lanOrigin}/__slidev/slides/1.json`, 'POST', { 'Origin': lanOrigin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' }, JSON.stringify({ content: '# LAN' }), address)
       expect(answer.status).toBe(403)
-      expect(answer.body).toBe(`Forbidden: POST /__slidev/slides/1.json changes the deck, and only the presenter's machine may do that (this request came from ${address}); other machines may watch\n`)
+      expect(answer.body).toBe(`Forbidden: POST /__slidev/slides/1.json acts on the deck (its files, its windows or this machine), and only the presenter's machine may do that (this request came from ${address}); other machines may watch\n`)
       expect(await hashOf(deck)).toBe(before)
       // Reads stay open: another machine may watch.
       expect((await send(`${lanOrigin}/__slidev/slides/1.json`, 'GET', {}, undefined, address)).status).toBe(200)

@@ -96,7 +96,7 @@ describe('refuseWrite', () => {
   it('refuses another machine even from the deck\'s own origin (it may only watch)', () => {
     const refusal = refuseWrite(ownPost({ remoteAddress: '192.168.1.20', host: '192.168.1.10:3030', origin: 'http://192.168.1.10:3030' }), HOSTS)
     expect(refusal?.kind).toBe('remote-address')
-    expect(refusal?.reason).toBe('POST /__slidev/slides/1.json changes the deck, and only the presenter\'s machine may do that (this request came from 192.168.1.20); other machines may watch')
+    expect(refusal?.reason).toBe('POST /__slidev/slides/1.json acts on the deck (its files, its windows or this machine), and only the presenter\'s machine may do that (this request came from 192.168.1.20); other machines may watch')
     expect(refuseWrite(ownPost({ remoteAddress: undefined }), HOSTS)?.kind).toBe('remote-address')
   })
 
