@@ -8,16 +8,10 @@ import type { DemoRecording, RecordingsData } from '../../components/recordings.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseDeck } from '../deck/parse.ts'
-import { parseRecording, rehearseCommand, staleSteps } from './cast-file.ts'
+import { summarizeDemo } from '../server/summary.ts'
+import { rehearseCommand, staleSteps } from './cast-file.ts'
 import { renderHandout } from './handout.ts'
-
-export function recordingsDir(deckFile: string): string {
-  return path.join(path.dirname(deckFile), 'recordings', path.basename(deckFile, path.extname(deckFile)))
-}
-
-export function recordingFile(deckFile: string, demoId: string): string {
-  return path.join(recordingsDir(deckFile), `${demoId}.cast`)
-}
+import { readRecording, recordingPath } from './store.ts'
 
 async function readDeck(deckFile: string): Promise<Deck> {
   return parseDeck(await readFile(deckFile, 'utf8'), path.basename(deckFile))
@@ -27,34 +21,28 @@ export async function loadDeckRecordings(deckFile: string, serverBuilt: boolean)
   const deck = await readDeck(deckFile)
   const data: RecordingsData = { serverBuilt, recordings: {}, missing: [], problems: [] }
   for (const demo of deck.demos) {
-    const file = recordingFile(deckFile, demo.id)
-    const shown = path.relative(path.dirname(deckFile), file)
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    }
-    catch {
+    const shown = path.relative(path.dirname(deckFile), recordingPath(deckFile, demo.id))
+    const read = await readRecording(recordingPath(deckFile, demo.id), demo.id)
+    if (read === undefined || !read.ok) {
       data.missing.push(demo.id)
+      if (read !== undefined)
+        data.problems.push(read.error.message.replace(read.file, shown))
       continue
     }
-    try {
-      const recording = parseRecording(text, shown)
-      const recorded: DemoRecording = {
-        demoId: demo.id,
-        file: shown,
-        recordedAt: recording.header.docker_demo?.recordedAt,
-        width: recording.header.width,
-        height: recording.header.height,
-        steps: recording.steps,
-        stale: staleSteps(recording, demo.steps),
-        handout: await renderHandout(recording.steps, recording.header.width),
-      }
-      data.recordings[demo.id] = recorded
+    const { recording } = read
+    // As `npm run check` and the slide see the steps (recordings/freshness.ts): the command as
+    // shown, capture included.
+    const recorded: DemoRecording = {
+      demoId: demo.id,
+      file: shown,
+      recordedAt: recording.header.docker_demo?.recordedAt,
+      width: recording.header.width,
+      height: recording.header.height,
+      steps: recording.steps,
+      stale: staleSteps(recording, summarizeDemo(demo).steps),
+      handout: await renderHandout(recording.steps, recording.header.width),
     }
-    catch (error) {
-      data.missing.push(demo.id)
-      data.problems.push(error instanceof Error ? error.message : String(error))
-    }
+    data.recordings[demo.id] = recorded
   }
   return data
 }

@@ -7,7 +7,8 @@
 import type { Plugin, ResolvedConfig } from 'vite'
 import path from 'node:path'
 import { RECORDINGS_MODULE } from '../../components/recordings.ts'
-import { loadDeckRecordings, recordingsDir, recordingsReport } from '../recordings/deck-recordings.ts'
+import { loadDeckRecordings, recordingsReport } from '../recordings/deck-recordings.ts'
+import { recordingsDir } from '../recordings/store.ts'
 import { DECK_ENV, deckFromArgv } from './vite-plugin.ts'
 
 const RESOLVED = `\0${RECORDINGS_MODULE}`
