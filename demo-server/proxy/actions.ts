@@ -14,6 +14,7 @@ import {
   labelContainerCreate,
   labelImportQuery,
   loadedImagesOf,
+  markExecCreate,
   namedVolumesOf,
   networksOf,
   referenceOf,
@@ -182,7 +183,11 @@ const execCreate: Handler = async (ctx) => {
   const refusal = await ctx.ownership.container(ctx.scope, ctx.params.id)
   if (refusal)
     return refusal
+  const body = await ctx.readJson()
+  if (isRefusal(body))
+    return body
   return {
+    body: markExecCreate(body, ctx.scope.runId),
     collect: true,
     after: (status, answer) => {
       const id = idOf(answer)
