@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
 import { DemoError, describeNotRemoved } from '../../demo-server/protocol'
-import { DECOY_LABEL, docker, engineForThisFile, TestDemo } from './harness'
+import { DECOY_LABEL, DECOY_VALUE, docker, engineForThisFile, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
-const decoyLabels = { [DECOY_LABEL]: 'true' }
+const decoyLabels = { [DECOY_LABEL]: DECOY_VALUE }
 
 /** A running container `${prefix}`, a volume `${prefix}-vol` and a network `${prefix}-net` that the deck did not create. */
 async function createDecoys(prefix: string): Promise<void> {
