@@ -15,8 +15,10 @@ import type { CliCall } from './cli-step.ts'
 import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
 import { findDockerCli } from './cli-launch.ts'
 import type { Connection } from './connection.ts'
+import { undefinedIfNotFound } from './errors.ts'
 import { hostStep } from './host.ts'
 import { debug } from './log.ts'
+import { refusalError } from './refused.ts'
 import { removeScoped } from './reset.ts'
 import { ShellSession } from './shell-session.ts'
 import { ShellSessions } from './shell-sessions.ts'
@@ -61,7 +63,10 @@ export class DockerEngine implements DemoEngine {
           const call: CliCall = { cli: this.#findCli(), proxy: this.#proxy(), docker, args: this.#args(step, context), step, context, io }
           await this.#sessions.leave(context)
           call.proxy.setScope({ deckId: context.deckId, demoId: context.demoId, runId: context.runId })
-          return await this.#dockerStep(call)
+          const result = await this.#dockerStep(call)
+          if (result.exitCode !== 0 && !context.signal.aborted)
+            await this.#throwIfRefused(call)
+          return result
         }
       }
     }
@@ -85,6 +90,21 @@ export class DockerEngine implements DemoEngine {
     await this.#sessions.add(context, session)
     const enteredBy = /^(?:container\s+)?attach\b/.test(call.args.join(' ')) ? 'attach' : 'shell'
     return { exitCode: await session.open(io, context.signal, context.interactive, enteredBy) }
+  }
+
+  /** The proxy refused part of the step: its own error code, not "the command failed". */
+  async #throwIfRefused(call: CliCall): Promise<void> {
+    const refusals = call.proxy.refusedFor(call.context.runId)
+    if (refusals.length === 0)
+      return
+    const present = new Set<string>()
+    for (const image of refusals.flatMap(r => r.image ?? [])) {
+      if (await undefinedIfNotFound(call.docker.getImage(image).inspect()))
+        present.add(image)
+    }
+    const error = refusalError(call.step, refusals, image => present.has(image))
+    if (error)
+      throw error
   }
 
   /** The deck's tokenizer: `$VAR` from the demo's captures, `$(pwd)` the demo's directory. */

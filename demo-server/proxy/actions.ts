@@ -138,7 +138,7 @@ const pullOrImport: Handler = async (ctx) => {
   }
   const reference = referenceOf(fromImage, query.get('tag'))
   if (ctx.offline && !isLoopbackRegistry(reference))
-    return offline(`"docker pull ${familiar(reference)}"`)
+    return offline(`"docker pull ${familiar(reference)}"`, familiar(reference))
   const before = await ownership.imageInfo(reference)
   return {
     after: async (status) => {
