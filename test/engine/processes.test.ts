@@ -178,6 +178,20 @@ docker run -it --name enter-${sfx} alpine sh
     expect((await demo.run(5)).io.text).toBe(`${pid![1]}\r\n`)
   })
 
+  it('Ctrl-P Ctrl-Q leaves a presenter\'s run -it as at home: the step ends, the container runs on', async () => {
+    await using demo = new TestDemo(env.engine, `
+docker run -it --name det-${sfx} alpine sh
+/ # echo after leaving
+`)
+    const io = new RecordingIO()
+    const running = demo.run(1, { interactive: true }, io)
+    await waitFor('the prompt', promptReady(io))
+    io.type('\x10\x11')
+    expect((await running).exitCode).toBe(0)
+    expect((await docker.getContainer(`det-${sfx}`).inspect()).State.Running).toBe(true)
+    await expect(demo.run(2)).rejects.toMatchObject({ code: 'STEP_FAILED', message: expect.stringContaining('types into the shell that line') })
+  })
+
   it('a `/ #` line after its shell ended names the line that opened it', async () => {
     await using demo = new TestDemo(env.engine, `
 docker run -it --rm alpine sh
