@@ -1,148 +1,170 @@
 /**
- * DemoEngine on dockerode: one entry (runStep) that reads the step, checks it, and hands it to
- * the handler of its docker subcommand, its container, or the host.
+ * DemoEngine on the presenter's real docker CLI: `docker ...` steps run it (cli-step.ts) through
+ * the engine proxy (demo-server/proxy/), `run -it` / `exec -it` / `attach` open a shell session
+ * that the demo's `/ # ...` lines are typed into (shell-session.ts), `host$` steps run in a
+ * helper container (host.ts). dockerode stays for what the server does itself: status, reset,
+ * stopping what a cancelled step created.
  */
+import fs from 'node:fs'
 import type { Step } from '../deck/model.ts'
-import type { CommandCall, CommandHandler } from './call.ts'
-import type { Connection } from './connection.ts'
-import type { DemoEngine, ResetReport, StepIO, StepResult, StepRunContext } from './types.ts'
-import type { EngineStatus } from '../protocol.ts'
-import { CommandLineError, parseDockerArgv } from '../docker-cli/parse-argv.ts'
 import { TokenizeError, tokenize } from '../docker-cli/tokenize.ts'
+import type { EngineProxy } from '../proxy/index.ts'
+import type { EngineStatus } from '../protocol.ts'
 import { DemoError } from '../protocol.ts'
-import * as containers from './commands/containers.ts'
-import * as images from './commands/images.ts'
-import * as objects from './commands/objects.ts'
-import { containerStep, execCommand } from './exec.ts'
+import type { CliCall } from './cli-step.ts'
+import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
+import { findDockerCli } from './cli-launch.ts'
+import type { Connection } from './connection.ts'
+import { undefinedIfNotFound } from './errors.ts'
 import { hostStep } from './host.ts'
 import { debug } from './log.ts'
-import { StepOutput } from './output.ts'
-import { attachContainer, runContainer } from './run.ts'
+import { refusalError } from './refused.ts'
 import { removeScoped } from './reset.ts'
-import { Scope } from './scope.ts'
+import { ShellSession } from './shell-session.ts'
+import { ShellSessions } from './shell-sessions.ts'
+import type { DemoEngine, ResetReport, StepIO, StepResult, StepRunContext } from './types.ts'
 
-/** One handler per command of the table in docker-cli/commands.ts (by its canonical name). */
-const HANDLERS: Record<string, CommandHandler> = {
-  'run': runContainer,
-  'exec': execCommand,
-  'attach': attachContainer,
-  'ps': containers.ps,
-  'diff': containers.diff,
-  'logs': containers.logs,
-  'history': images.history,
-  'pull': images.pull,
-  'images': images.images,
-  'info': objects.info,
-  'inspect': objects.inspect(['container', 'image', 'network', 'volume']),
-  'container inspect': objects.inspect(['container']),
-  'volume create': objects.volumeCreate,
-  'volume inspect': objects.inspect(['volume']),
-  'volume ls': objects.volumeLs,
-  'volume rm': objects.volumeRm,
-  'volume prune': objects.volumePrune,
-  'network create': objects.networkCreate,
-  'network ls': objects.networkLs,
-  'network inspect': objects.inspect(['network']),
-  'network connect': call => objects.networkConnect(call, true),
-  'network disconnect': call => objects.networkConnect(call, false),
-  'network rm': objects.networkRm,
-  'rm': containers.rm,
-  'start': containers.start,
-  'stop': containers.stop,
-  'restart': containers.restart,
-  'kill': containers.kill,
-}
-
-/**
- * A command line we cannot run (refused by the tokenizer, the argv parser or a handler's own
- * reading of its flags) is UNSUPPORTED_COMMAND wherever it was found, naming the step.
- */
-function unsupportedCommand(step: Step, error: unknown): unknown {
-  if (error instanceof TokenizeError || error instanceof CommandLineError)
-    return new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
-  return error
-}
-
-export function supportedCommands(): string[] {
-  return Object.keys(HANDLERS)
+export interface DockerEngineParts {
+  connection: Connection
+  /** Undefined when the engine could not be found: steps then fail with the connection's reason. */
+  proxy: EngineProxy | undefined
+  /** The docker CLI to run (else DOCKER_DEMO_CLI, else `docker` on PATH). */
+  cli?: string
 }
 
 export class DockerEngine implements DemoEngine {
-  private closed = false
+  #closed = false
+  readonly #sessions = new ShellSessions()
+  #cli: string | undefined
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly parts: DockerEngineParts) {}
 
   status(): Promise<EngineStatus> {
-    return this.connection.status()
+    return this.parts.connection.status()
   }
 
   async runStep(step: Step, context: StepRunContext, io: StepIO): Promise<StepResult> {
-    if (this.closed)
+    if (this.#closed)
       throw new DemoError('ENGINE_UNAVAILABLE', 'The engine connection is closed (the server is shutting down).')
-    const { docker } = await this.connection.get()
+    const { connection } = this.parts
+    const { docker } = await connection.get()
     // Cancelled before it began: nothing to start, nothing to stop (130: as after Ctrl-C).
     if (context.signal.aborted)
       return { exitCode: 130 }
-    const output = new StepOutput(io, step.capture !== undefined)
-    const scope = new Scope(context.deckId, context.demoId, context.runId)
-    const base = { docker, connection: this.connection, step, context, io, output, scope }
-    let exitCode: number
     debug(`${step.id} (${step.target.kind}) ${step.command}`)
     try {
       switch (step.target.kind) {
-        case 'docker':
-          exitCode = await this.dockerStep({ ...base, parsed: this.parse(step, context) })
-          break
         case 'container':
-          exitCode = await containerStep(base, step.target.container)
-          break
+          return { exitCode: await this.#sessions.forStep(context, step).typeLine(step, io, context.signal) }
         case 'host':
-          exitCode = await hostStep(base)
-          break
+          await this.#sessions.leave(context)
+          return { exitCode: await hostStep({ docker, step, context, io }) }
+        case 'docker': {
+          const call: CliCall = { cli: this.#findCli(), proxy: this.#proxy(), docker, args: this.#args(step, context), step, context, io }
+          await this.#sessions.leave(context)
+          call.proxy.setScope({ deckId: context.deckId, demoId: context.demoId, runId: context.runId })
+          const result = await this.#dockerStep(call)
+          if (result.exitCode !== 0 && !context.signal.aborted)
+            await this.#throwIfRefused(call)
+          return result
+        }
       }
     }
     catch (error) {
       debug(`${step.id} failed: ${error instanceof Error ? error.message : String(error)}`)
-      throw this.connection.translate(unsupportedCommand(step, error))
+      throw connection.translate(error)
     }
-    debug(`${step.id} exited ${exitCode}${context.signal.aborted ? ' (aborted)' : ''}`)
-    if (step.capture === undefined)
-      return { exitCode }
-    if (exitCode === 0)
-      context.session.variables.set(step.capture, output.stdout)
-    return { exitCode, stdout: output.stdout }
   }
 
-  private parse(step: Step, context: StepRunContext): CommandCall['parsed'] {
-    const argv = tokenize(step.command, {
-      variable: name => context.session.variables.get(name),
-      pwd: () => context.workdir,
-    })
+  async #dockerStep(call: CliCall): Promise<StepResult> {
+    const { step, context, io } = call
+    if (step.capture !== undefined) {
+      const { exitCode, stdout } = await runCaptured(call)
+      if (exitCode === 0)
+        context.session.variables.set(step.capture, stdout)
+      return { exitCode, stdout }
+    }
+    if (step.entersContainer === undefined)
+      return { exitCode: await runInTerminal(call) }
+    const session = new ShellSession(spawnInTerminal(call), call)
+    await this.#sessions.add(context, session)
+    const enteredBy = /^(?:container\s+)?attach\b/.test(call.args.join(' ')) ? 'attach' : 'shell'
+    return { exitCode: await session.open(io, context.signal, context.interactive, enteredBy) }
+  }
+
+  /** The proxy refused part of the step: its own error code, not "the command failed". */
+  async #throwIfRefused(call: CliCall): Promise<void> {
+    const refusals = call.proxy.refusedFor(call.context.runId)
+    if (refusals.length === 0)
+      return
+    const present = new Set<string>()
+    for (const image of refusals.flatMap(r => r.image ?? [])) {
+      if (await undefinedIfNotFound(call.docker.getImage(image).inspect()))
+        present.add(image)
+    }
+    const error = refusalError(call.step, refusals, image => present.has(image))
+    if (error)
+      throw error
+  }
+
+  /** The deck's tokenizer: `$VAR` from the demo's captures, `$(pwd)` the demo's directory. */
+  #args(step: Step, context: StepRunContext): string[] {
+    let argv: string[]
+    try {
+      argv = tokenize(step.command, {
+        variable: name => context.session.variables.get(name),
+        pwd: () => context.workdir,
+      })
+    }
+    catch (error) {
+      if (error instanceof TokenizeError)
+        throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
+      throw error
+    }
     if (argv[0] !== 'docker')
-      throw new CommandLineError(`a docker step starts with "docker", got "${argv[0] ?? ''}"`)
-    return parseDockerArgv(argv.slice(1))
+      throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): a docker step starts with "docker", got "${argv[0] ?? ''}"`)
+    return argv.slice(1)
   }
 
-  private dockerStep(call: CommandCall): Promise<number> {
-    const handler = HANDLERS[call.parsed.name]
-    if (!handler)
-      throw new DemoError('UNSUPPORTED_COMMAND', `"docker ${call.parsed.name}" is in the command table but the engine has no handler for it.`)
-    return handler(call)
+  #findCli(): string {
+    this.#cli ??= findDockerCli(this.parts.cli, process.env, isExecutableFile)
+    return this.#cli
+  }
+
+  #proxy(): EngineProxy {
+    if (!this.parts.proxy)
+      throw new DemoError('ENGINE_UNAVAILABLE', 'The engine proxy did not start (see the engine status).')
+    return this.parts.proxy
   }
 
   /** Everything of the deck (or demo) that can go; reset.ts says what could not, and why. */
   async reset(scope: { deckId: string, demoId?: string }): Promise<ResetReport> {
     try {
-      const { docker } = await this.connection.get()
+      await this.#sessions.closeScope(scope)
+      const { docker } = await this.parts.connection.get()
       return await removeScoped(docker, scope)
     }
     catch (error) {
-      throw this.connection.translate(error)
+      throw this.parts.connection.translate(error)
     }
   }
 
   async close(): Promise<void> {
-    this.closed = true
-    this.connection.invalidate()
+    if (this.#closed)
+      return
+    this.#closed = true
+    await this.#sessions.closeAll()
+    await this.parts.proxy?.close()
+    this.parts.connection.invalidate()
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK)
+    return fs.statSync(file).isFile()
+  }
+  catch {
+    return false
   }
 }

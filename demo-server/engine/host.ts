@@ -5,11 +5,21 @@
  * work).
  */
 import type Docker from 'dockerode'
-import type { CommandCall } from './call.ts'
-import { CTRL_C, abortedBefore, ensureImage, followTerminalSize, registerWait, sleep } from './call.ts'
-import { HELPER_LACKS_NSENTER } from '../presenter-help.ts'
-import { pumpStream } from './output.ts'
-import { helperLabels } from './scope.ts'
+import type { Step } from '../deck/model.ts'
+import { HELPER_LACKS_NSENTER, pullWhileOnline } from '../presenter-help.ts'
+import { DemoError } from '../protocol.ts'
+import { CTRL_C, abortedBefore, sleep } from './abort.ts'
+import { undefinedIfNotFound } from './errors.ts'
+import { HELPER_LABEL, demoLabels } from './labels.ts'
+import { StepOutput, pumpStream } from './output.ts'
+import type { StepIO, StepRunContext } from './types.ts'
+
+export interface HostCall {
+  docker: Docker
+  step: Step
+  context: StepRunContext
+  io: StepIO
+}
 
 /** A stand-in with busybox's nsenter, pidof and sh. */
 export const HELPER_IMAGE = 'alpine:latest'
@@ -26,9 +36,11 @@ const ENTER_HOST = [
   `exec nsenter -t "$pid" -m -u -n -i /bin/sh -c 'cd "$1" 2>/dev/null || cd /; eval "$2"' host "$1" "$2"`,
 ].join('\n')
 
-export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<number> {
-  const { docker, context, io, output, scope, step } = call
-  await ensureImage(call, HELPER_IMAGE, 'helper')
+export async function hostStep(call: HostCall): Promise<number> {
+  const { docker, context, io, step } = call
+  if (!await undefinedIfNotFound(docker.getImage(HELPER_IMAGE).inspect()))
+    throw new DemoError('IMAGE_MISSING', `The image "${HELPER_IMAGE}" is not on this engine (host steps run in a helper container of that image). ${pullWhileOnline(HELPER_IMAGE)}`)
+  const output = new StepOutput(io, false)
   const env = [...context.session.variables].map(([name, value]) => `${name}=${value}`)
   const container = await docker.createContainer({
     Image: HELPER_IMAGE,
@@ -39,7 +51,7 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    Labels: helperLabels(scope),
+    Labels: { ...demoLabels(context.deckId, context.demoId, context.runId), [HELPER_LABEL]: 'true' },
     HostConfig: {
       PidMode: 'host',
       CapAdd: ['SYS_ADMIN', 'SYS_PTRACE', 'SYS_CHROOT'],
@@ -81,4 +93,53 @@ export async function hostStep(call: Omit<CommandCall, 'parsed'>): Promise<numbe
 
 async function removeHelper(container: Docker.Container): Promise<void> {
   await container.remove({ force: true }).catch(() => {})
+}
+
+/**
+ * POST /containers/{id}/wait?condition=next-exit, resolved once the daemon has registered the
+ * wait (it flushes the headers then), so that a container started afterwards cannot exit
+ * unseen (docs/engine-notes.md: dockerode's wait() uses not-running, which answers 0 at once for
+ * a container that has not started). `stopWaiting` closes the wait's connection.
+ */
+function registerWait(docker: Docker, id: string): Promise<{ exited: Promise<{ StatusCode: number }>, stopWaiting: () => void }> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial({
+      path: `/containers/${id}/wait?`,
+      method: 'POST',
+      isStream: true,
+      options: { _query: { condition: 'next-exit' }, _body: {} },
+      statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such container', 500: 'server error' },
+    }, (error, result) => {
+      if (error) {
+        reject(error)
+        return
+      }
+      const response = result as NodeJS.ReadableStream & { destroy: () => void }
+      const exited = new Promise<{ StatusCode: number }>((resolveExit, rejectExit) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => { body += chunk })
+        response.on('end', () => {
+          try {
+            resolveExit(JSON.parse(body) as { StatusCode: number })
+          }
+          catch {
+            rejectExit(new Error(`unexpected wait response ${JSON.stringify(body)}`))
+          }
+        })
+        response.on('error', rejectExit)
+      })
+      exited.catch(() => {})
+      resolve({ exited, stopWaiting: () => response.destroy() })
+    })
+  })
+}
+
+/** Sizes the helper's TTY to the presenter's terminal now and on every resize; returns the
+ *  remover. A failed resize is harmless (the process ended meanwhile). */
+async function followTerminalSize(call: HostCall, container: Docker.Container): Promise<() => void> {
+  const resize = (cols: number, rows: number) => container.resize({ h: rows, w: cols }).catch(() => {})
+  const removeListener = call.io.onResize((cols, rows) => { void resize(cols, rows) })
+  await resize(call.context.cols, call.context.rows)
+  return removeListener
 }

@@ -6,8 +6,7 @@
 import type Docker from 'dockerode'
 import type { NotRemoved, ResetReport } from '../protocol.ts'
 import { daemonMessage, isNotFound, isUnavailable } from './errors.ts'
-import { DECK_LABEL } from './labels.ts'
-import { scopeFilters } from './scope.ts'
+import { DECK_LABEL, scopeFilters } from './labels.ts'
 
 type Kind = NotRemoved['kind']
 

@@ -14,6 +14,7 @@ import {
   labelContainerCreate,
   labelImportQuery,
   loadedImagesOf,
+  markExecCreate,
   namedVolumesOf,
   networksOf,
   referenceOf,
@@ -137,7 +138,7 @@ const pullOrImport: Handler = async (ctx) => {
   }
   const reference = referenceOf(fromImage, query.get('tag'))
   if (ctx.offline && !isLoopbackRegistry(reference))
-    return offline(`"docker pull ${familiar(reference)}"`)
+    return offline(`"docker pull ${familiar(reference)}"`, familiar(reference))
   const before = await ownership.imageInfo(reference)
   return {
     after: async (status) => {
@@ -182,7 +183,11 @@ const execCreate: Handler = async (ctx) => {
   const refusal = await ctx.ownership.container(ctx.scope, ctx.params.id)
   if (refusal)
     return refusal
+  const body = await ctx.readJson()
+  if (isRefusal(body))
+    return body
   return {
+    body: markExecCreate(body, ctx.scope.runId),
     collect: true,
     after: (status, answer) => {
       const id = idOf(answer)

@@ -53,6 +53,8 @@ export interface EngineProxy extends AsyncDisposable {
   setScope: (scope: ProxyScope | (() => ProxyScope)) => void
   /** Containers and execs that requests of `runId` created, for stopping a cancelled step. */
   createdBy: (runId: string) => CreatedByRun
+  /** What the proxy refused while `runId` was the scope (the first 20), for precise errors. */
+  refusedFor: (runId: string) => Refusal[]
   /** Stops listening, cuts open streams, removes the socket (and the directory it made). */
   close: () => Promise<void>
 }
@@ -166,6 +168,7 @@ export async function startEngineProxy(options: EngineProxyOptions): Promise<Eng
 
   function logged(refusal: Refusal): Refusal {
     log(`refused (${refusal.status}): ${refusal.message}`)
+    created.addRefusal(scopeOf().runId, refusal)
     return refusal
   }
 
@@ -199,6 +202,7 @@ export async function startEngineProxy(options: EngineProxyOptions): Promise<Eng
     dockerHost: `unix://${socketPath}`,
     setScope: (scope) => { scopeOf = typeof scope === 'function' ? scope : constant(scope) },
     createdBy: runId => created.createdBy(runId),
+    refusedFor: runId => created.refusedFor(runId),
     close,
     [Symbol.asyncDispose]: close,
   }
@@ -326,4 +330,4 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-export type { ProxyScope, CreatedByRun, Upstream }
+export type { ProxyScope, CreatedByRun, Refusal, Upstream }

@@ -8,6 +8,10 @@ import { DECK_LABEL } from '../engine/labels.ts'
 export interface Refusal {
   status: number
   message: string
+  /** What kind of refusal, for the demo server's own error codes (engine/refused.ts). */
+  reason?: 'not-ours' | 'name-taken' | 'offline'
+  /** The image an offline pull asked for, as people write it. */
+  image?: string
 }
 
 export type ObjectKind = 'container' | 'exec' | 'network' | 'volume' | 'image'
@@ -23,6 +27,7 @@ export const OFFLINE_PULL_ADVICE = 'the demo server runs offline and pulls nothi
 export function notOurs(kind: ObjectKind, ref: string, deckId: string): Refusal {
   return {
     status: 403,
+    reason: 'not-ours',
     message: `${PREFIX} ${kind} "${ref}" was not created by this deck (it has no ${DECK_LABEL}=${deckId} label); the demo server only changes what its demos create`,
   }
 }
@@ -31,6 +36,7 @@ export function notOurs(kind: ObjectKind, ref: string, deckId: string): Refusal 
 export function nameTaken(kind: ObjectKind, name: string, deckId: string): Refusal {
   return {
     status: 403,
+    reason: 'name-taken',
     message: `${PREFIX} ${kind} "${name}" already exists and was not created by this deck (it has no ${DECK_LABEL}=${deckId} label); the demo server will not use it. Pick another name in the deck`,
   }
 }
@@ -39,6 +45,7 @@ export function nameTaken(kind: ObjectKind, name: string, deckId: string): Refus
 export function tagTaken(reference: string, deckId: string): Refusal {
   return {
     status: 403,
+    reason: 'name-taken',
     message: `${PREFIX} the tag "${familiar(reference)}" belongs to an image this deck did not create (it has no ${DECK_LABEL}=${deckId} label); the demo server will not move it. Pick another tag in the deck`,
   }
 }
@@ -47,8 +54,8 @@ export function denied(method: string, path: string, reason: string): Refusal {
   return { status: 403, message: `${PREFIX} ${method} ${path} is refused: ${reason}` }
 }
 
-export function offline(what: string): Refusal {
-  return { status: 403, message: `${PREFIX} ${what} needs a registry: ${OFFLINE_PULL_ADVICE}` }
+export function offline(what: string, image?: string): Refusal {
+  return { status: 403, reason: 'offline', ...(image !== undefined ? { image } : {}), message: `${PREFIX} ${what} needs a registry: ${OFFLINE_PULL_ADVICE}` }
 }
 
 export function badRequest(what: string): Refusal {

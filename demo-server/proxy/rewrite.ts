@@ -3,7 +3,7 @@
  * the deck's label filter into prunes. No I/O: proxy-server.ts reads the bodies and asks the
  * engine what exists; these functions only compute the new request.
  */
-import { DECK_LABEL } from '../engine/labels.ts'
+import { DECK_LABEL, EXEC_MARK_VARIABLE, execMark } from '../engine/labels.ts'
 
 export type Labels = Record<string, string>
 
@@ -179,4 +179,11 @@ export function loadedImagesOf(output: string): string[] {
   for (const match of output.matchAll(/Loaded image(?: ID)?: ([^\s"\\]+)/g))
     found.push(match[1])
   return found
+}
+
+/** An exec create with the run's mark in its environment (engine/labels.ts, EXEC_MARK_VARIABLE),
+ *  replacing any mark the client set: cancel finds the exec's processes by it. */
+export function markExecCreate(body: Json, runId: string): Json {
+  const env = stringsOf(body.Env).filter(entry => !entry.startsWith(`${EXEC_MARK_VARIABLE}=`))
+  return { ...body, Env: [...env, execMark(runId)] }
 }

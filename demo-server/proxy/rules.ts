@@ -74,7 +74,7 @@ export const RULES: readonly Row[] = [
   ['POST',   '/containers/{id}/update',        'own-container',    'container carries the deck label'],
   ['POST',   '/containers/{id}/attach',        'own-container',    'container carries the deck label', HIJACK],
   ['GET',    '/containers/{id}/attach/ws',     'own-container',    'container carries the deck label', HIJACK],
-  ['POST',   '/containers/{id}/exec',          'exec-create',      'container carries the deck label; the exec is remembered for its run'],
+  ['POST',   '/containers/{id}/exec',          'exec-create',      'container carries the deck label; the run\'s mark goes into Env, the exec is remembered for its run'],
   ['DELETE', '/containers/{id}',               'own-container',    'container carries the deck label'],
   ['POST',   '/containers/{id}/copy',          'deny',             'removed from the Engine API in 1.24; docker cp uses /archive'],
   // -- exec --------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 /**
  * What went through the proxy: which run created which containers and execs (so that cancelling
  * a step can stop them), and which images a deck brought in without a label (pulls and loads,
- * which cannot carry one). Pure bookkeeping; forgotten with the proxy.
+ * which cannot carry one), and what it refused for which run. Pure bookkeeping; forgotten with
+ * the proxy.
  */
+import type { Refusal } from './refusals.ts'
 
 export interface ProxyScope {
   deckId: string
@@ -15,7 +17,11 @@ export interface CreatedByRun {
   execs: string[]
 }
 
+/** Refusals kept per run: enough to name the first few, bounded against a looping client. */
+const MAX_REFUSALS_PER_RUN = 20
+
 export class CreatedObjects {
+  readonly #refusals = new Map<string, Refusal[]>()
   readonly #runs = new Map<string, { containers: Set<string>, execs: Set<string> }>()
   /** container id → deck id: the fast path for the run's own attach/wait/start. */
   readonly #containers = new Map<string, string>()
@@ -61,6 +67,17 @@ export class CreatedObjects {
 
   isDeckImage(deckId: string, imageId: string): boolean {
     return this.#images.get(imageId) === deckId
+  }
+
+  addRefusal(runId: string, refusal: Refusal): void {
+    const list = this.#refusals.get(runId) ?? []
+    if (list.length < MAX_REFUSALS_PER_RUN)
+      list.push(refusal)
+    this.#refusals.set(runId, list)
+  }
+
+  refusedFor(runId: string): Refusal[] {
+    return [...this.#refusals.get(runId) ?? []]
   }
 
   createdBy(runId: string): CreatedByRun {

@@ -1,6 +1,6 @@
 /** What a rehearsal prints: the progress bar, one line per demo, the summary table. Pure. */
 import type { RunOutcome } from '../protocol.ts'
-import { formatTable } from '../docker-cli/format/table.ts'
+import { formatTable } from './table.ts'
 import type { DemoResult, RehearsalReport } from './rehearsal.ts'
 
 const GREEN = '\x1B[32m'

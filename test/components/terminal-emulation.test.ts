@@ -6,7 +6,6 @@
 import headless from '@xterm/headless'
 import { describe, expect, it } from 'vitest'
 import { planFeed, EMPTY_FEED } from '../../components/terminal-feed'
-import { PullProgressRenderer } from '../../demo-server/docker-cli/format/images'
 
 const { Terminal } = headless
 
@@ -39,29 +38,6 @@ describe('the terminal applies what the demo server sends', () => {
     await new Promise<void>(resolve => term.write('│見る│', resolve))
     expect(term.buffer.active.cursorX).toBe(6) // same column as after │abcd│
     term.dispose()
-  })
-
-  it('ends docker pull progress with one line per layer, each showing its last status', async () => {
-    const renderer = new PullProgressRenderer(120)
-    const chunks: string[] = []
-    const send = (message: Parameters<typeof renderer.render>[0]) => chunks.push(renderer.render(message).replace(/\n/g, '\r\n'))
-    send({ status: 'Pulling from library/python', id: 'latest' })
-    send({ status: 'Pulling fs layer', id: 'aaa111', progressDetail: {} })
-    send({ status: 'Pulling fs layer', id: 'bbb222', progressDetail: {} })
-    for (const current of [1000, 500_000, 1_000_000])
-      send({ status: 'Downloading', id: 'aaa111', progressDetail: { current, total: 1_000_000 } })
-    send({ status: 'Downloading', id: 'bbb222', progressDetail: { current: 10, total: 2_000_000 } })
-    send({ status: 'Pull complete', id: 'aaa111', progressDetail: {} })
-    send({ status: 'Pull complete', id: 'bbb222', progressDetail: {} })
-    send({ status: 'Digest: sha256:0123' })
-    send({ status: 'Status: Downloaded newer image for python:latest' })
-    expect(await screen(chunks, 120)).toEqual([
-      'latest: Pulling from library/python',
-      'aaa111: Pull complete',
-      'bbb222: Pull complete',
-      'Digest: sha256:0123',
-      'Status: Downloaded newer image for python:latest',
-    ])
   })
 
   it('shows runs fed by planFeed one after another, each under its own command', async () => {

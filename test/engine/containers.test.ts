@@ -1,13 +1,10 @@
-/** Containers end to end, and our output next to the docker CLI's for the same objects. */
-import { execFileSync } from 'node:child_process'
+/** Containers end to end through the real CLI (test/engine/fidelity.test.ts compares output). */
 import { describe, expect, it } from 'vitest'
 import { DemoError } from '../../demo-server/protocol'
 import { docker, engineForThisFile, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
-const cli = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' })
-
 
 describe('containers', () => {
   it('diff lists the file a container added', async () => {
@@ -81,10 +78,10 @@ docker exec -d exd-${sfx} no-such-command
     expect(result.output).toMatch(/^Error response from daemon: .*executable file not found.*\n$/)
   })
 
-  it('a command line the engine cannot run is UNSUPPORTED_COMMAND naming the step, wherever it is found', async () => {
+  it('a command line the deck\'s tokenizer refuses is UNSUPPORTED_COMMAND naming the step', async () => {
     await using demo = new TestDemo(env.engine, `
-docker inspect --format '{{range .Mounts}}x{{end}}' alpine
-docker run --network a-${sfx} --network b-${sfx} alpine true
+docker run --rm alpine echo $(date)
+docker run --rm alpine echo $UNSET_${sfx}
 `)
     for (const step of [1, 2]) {
       const error = await demo.run(step).then(() => undefined, (e: unknown) => e)
@@ -93,7 +90,7 @@ docker run --network a-${sfx} --network b-${sfx} alpine true
     }
   })
 
-  it('logs shows stdout and stderr; a TTY run keeps its \\r\\n', async () => {
+  it('logs shows stdout and stderr; a TTY run shows what a terminal at home gets', async () => {
     await using demo = new TestDemo(env.engine, `
 docker run -d --name lg-${sfx} alpine sh -c "echo one; echo two >&2"
 docker logs lg-${sfx}
@@ -105,7 +102,9 @@ docker run --rm -t alpine echo tty
     expect(logs.output).toContain('one\n')
     expect(logs.output).toContain('two\n')
     const tty = await demo.run(3)
-    expect(tty.io.text).toBe('tty\r\n')
+    // The container's TTY makes \n \r\n, and the CLI's own terminal (cooked, without -i) adds
+    // another \r: exactly the bytes a presenter's terminal receives at home.
+    expect(tty.io.text).toBe('tty\r\r\n')
   })
 
   it('logs of a container without a readable log driver is the daemon\'s error, exit 1', async () => {
@@ -121,64 +120,5 @@ docker logs nolog-${sfx}
     await using demo = new TestDemo(env.engine, 'docker run --rm alpine echo first-line')
     for (let i = 0; i < 20; i++)
       expect((await demo.run(1)).output).toBe('first-line\n')
-  })
-})
-
-describe('output shaped like the docker CLI\'s', () => {
-  it('ps -a -s, with ports and sizes', async () => {
-    await using demo = new TestDemo(env.engine, `
-docker run -d --name ps-${sfx} -p 127.0.0.1:18765:80 alpine sh -c "echo 12345 > /big; sleep infinity"
-docker ps -a -s
-`)
-    await demo.run(1)
-    await new Promise(resolve => setTimeout(resolve, 300))
-    const ours = (await demo.run(2)).output.split('\n')
-    const theirs = cli('ps', '-a', '-s').split('\n')
-    expect(ours[0]).toMatch(/^CONTAINER ID   IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES +SIZE$/)
-    const ourRow = ours.find(l => l.includes(`ps-${sfx}`))!
-    const theirRow = theirs.find(l => l.includes(`ps-${sfx}`))!
-    // Same cells (widths differ when another container is listed between the two calls;
-    // a second may pass between them).
-    const fields = (row: string) => row.replace(/(\d+ seconds?|Less than a second)/g, 'N seconds').split(/ {3,}/)
-    expect(fields(ourRow)).toEqual(fields(theirRow))
-    expect(ourRow).toContain('127.0.0.1:18765->80/tcp')
-    expect(ourRow).toMatch(/\dB \(virtual 1\.99MB\)$/)
-  })
-
-  it('images, history, network ls, volume ls, info, inspect match the CLI', async () => {
-    await using demo = new TestDemo(env.engine, `
-docker images
-docker history alpine
-docker network ls
-docker volume ls
-docker info
-docker inspect alpine
-docker network inspect bridge
-docker volume create cmp-${sfx}
-docker run -d --name cmp-${sfx} -v cmp-${sfx}:/d alpine sleep infinity
-docker inspect cmp-${sfx}
-docker volume inspect cmp-${sfx}
-`)
-    const out = await demo.runAll(7)
-    // Cells, with durations made equal (a minute may turn between the two calls), rows sorted
-    // (the daemon orders images created in the same second differently from call to call).
-    const cells = (text: string) => text.replace(/(\d+ \w+|About an? \w+|Less than a second) ago/g, 'N ago').split('\n').sort().map(l => l.split(/ {3,}/))
-    expect(cells(out[0])).toEqual(cells(cli('images')))
-    expect(cells(out[1])).toEqual(cells(cli('history', 'alpine')))
-    expect(out[2]).toBe(cli('network', 'ls'))
-    expect(out[3]).toBe(cli('volume', 'ls'))
-    // Counts change when containers come and go meanwhile (other test files, other users).
-    // The CLI prints runtimes in Go's random map order; we sort them.
-    const counts = (text: string) => text
-      .replace(/^( Containers| {2}Running| {2}Paused| {2}Stopped| Images): \d+$/gm, '$1: N')
-      .replace(/^ Runtimes: (.*)$/m, (_, list: string) => ` Runtimes: ${list.split(' ').sort().join(' ')}`)
-    const info = counts(cli('info'))
-    const server = counts(out[4].slice(out[4].indexOf('Server:')))
-    expect(info).toContain(server.trimEnd())
-    expect(out[5]).toBe(cli('inspect', 'alpine'))
-    expect(out[6]).toBe(cli('network', 'inspect', 'bridge'))
-    const more = await demo.runAll(11, 8)
-    expect(more[2]).toBe(cli('inspect', `cmp-${sfx}`))
-    expect(more[3]).toBe(cli('volume', 'inspect', `cmp-${sfx}`))
   })
 })

@@ -17,8 +17,13 @@ import { plainRunContext } from './run-context'
 
 /** Tests label their decks with this prefix; cleanup never looks beyond it. */
 export const TEST_DECK_PREFIX = 'engine-test-'
-/** Decoys (objects the deck must not touch) carry this label instead. */
+/** Decoys (objects the deck must not touch) carry this label instead, with this run's value:
+ *  cleanup removes only what this test process made (another checkout's tests may share the
+ *  engine). */
 export const DECOY_LABEL = 'org.docker-demo.test-decoy'
+export const DECOY_VALUE = `run-${randomUUID().slice(0, 8)}`
+/** The decks this test process made. */
+const ourDecks = new Set<string>()
 
 export const docker = new Docker({ socketPath: '/var/run/docker.sock' })
 
@@ -71,6 +76,7 @@ export class TestDemo {
   readonly steps: Step[]
 
   constructor(readonly engine: DemoEngine, fence: string, readonly demoId = 'demo') {
+    ourDecks.add(this.deckId)
     const deck = parseDeck(`<DockerDemo id="${demoId}">\n\n\`\`\`sh\n${fence.trim()}\n\`\`\`\n\n</DockerDemo>\n`, 'inline.md')
     if (deck.problems.length > 0)
       throw new Error(deck.problems.map(p => `${p.loc.line}: ${p.message}`).join('\n'))
@@ -114,10 +120,10 @@ export class TestDemo {
   }
 }
 
-/** Removes whatever the engine tests left behind (test decks and decoys only). */
+/** Removes whatever this process's engine tests left behind (their decks and decoys only). */
 export async function removeTestObjects(): Promise<void> {
   const mine = (labels: Record<string, string> | null | undefined) =>
-    !!labels && ((labels[DECK_LABEL]?.startsWith(TEST_DECK_PREFIX) ?? false) || DECOY_LABEL in labels)
+    !!labels && (ourDecks.has(labels[DECK_LABEL] ?? '') || labels[DECOY_LABEL] === DECOY_VALUE)
   for (const c of await docker.listContainers({ all: true })) {
     if (mine(c.Labels))
       await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})

@@ -44,7 +44,8 @@ docker pull alpine
     expect(run.message).toContain('Pull it while you are online: docker pull no-such-image-for-tests:1.2 (')
     const pull = await refusal(demo, 2)
     expect(pull.code).toBe('IMAGE_MISSING')
-    expect(pull.message).toContain('docker pull no-such-image-for-tests (')
+    // The CLI asks for the default tag, and the message names it.
+    expect(pull.message).toContain('docker pull no-such-image-for-tests:latest (')
     const present = await refusal(demo, 3)
     expect(present.code).toBe('NEEDS_INTERNET')
     expect(present.message).toContain('alpine')

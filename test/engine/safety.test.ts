@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
 import { DemoError, describeNotRemoved } from '../../demo-server/protocol'
-import { DECOY_LABEL, docker, engineForThisFile, TestDemo } from './harness'
+import { DECOY_LABEL, DECOY_VALUE, docker, engineForThisFile, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
-const decoyLabels = { [DECOY_LABEL]: 'true' }
+const decoyLabels = { [DECOY_LABEL]: DECOY_VALUE }
 
 /** A running container `${prefix}`, a volume `${prefix}-vol` and a network `${prefix}-net` that the deck did not create. */
 async function createDecoys(prefix: string): Promise<void> {
@@ -24,7 +24,7 @@ async function expectDecoysIntact(prefix: string): Promise<void> {
 }
 
 describe('NAME_CONFLICT for names taken by objects the deck did not create', () => {
-  it('run --name, volume create, network create, --mount src= refuse and leave the decoy', async () => {
+  it('volume create, --mount src=, rm, stop, exec refuse; run --name and network create get docker\'s conflict; the decoy stays', async () => {
     const taken = `taken-${sfx}`
     await createDecoys(taken)
     await using demo = new TestDemo(env.engine, `
@@ -38,7 +38,14 @@ docker exec ${taken} true
 docker volume rm ${taken}-vol
 docker network rm ${taken}-net
 `)
-    for (let i = 1; i <= demo.steps.length; i++) {
+    // A name that is taken is the engine's own conflict, as at home: nothing of the decoy changes.
+    const run = await demo.run(1)
+    expect(run.exitCode).toBe(125)
+    expect(run.output).toMatch(new RegExp(`Conflict\\. The container name "/${taken}" is already in use`))
+    const network = await demo.run(3)
+    expect(network.exitCode).toBe(1)
+    expect(network.output).toContain(`network with name ${taken}-net already exists`)
+    for (const i of [2, 4, 5, 6, 7, 8, 9]) {
       const error = await demo.run(i).then(() => undefined, (e: unknown) => e)
       expect(error, demo.steps[i - 1].command).toBeInstanceOf(DemoError)
       expect((error as DemoError).code).toBe('NAME_CONFLICT')

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
-import { DECOY_LABEL, docker, engineForThisFile, TestDemo } from './harness'
+import { DECOY_LABEL, DECOY_VALUE, docker, engineForThisFile, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
@@ -68,7 +68,7 @@ docker run --rm --volumes-from data-${sfx} alpine ls /shared
 
   it('volume prune removes this deck\'s unused volumes and leaves an unlabelled decoy', async () => {
     const decoy = `decoy-vol-${sfx}`
-    await docker.createVolume({ Name: decoy, Labels: { [DECOY_LABEL]: 'true' } })
+    await docker.createVolume({ Name: decoy, Labels: { [DECOY_LABEL]: DECOY_VALUE } })
     const demo = new TestDemo(env.engine, `
 docker volume create mine-${sfx}
 docker volume prune -f

@@ -1,6 +1,6 @@
 /**
- * The docker CLI prints tables through Go's text/tabwriter with
- * `tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)`: a column is as wide as its widest cell plus 3,
+ * Tables in the recordings report, laid out as the docker CLI lays out its own (Go's
+ * text/tabwriter with `tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)`): a column is as wide as its widest cell plus 3,
  * at least 10; the last cell of a row is not padded. Widths count runes, as Go does. Pure.
  */
 

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { findDockerCli, cliEnvironment } from '../../../demo-server/engine/cli-launch'
+import { currentLine, echoCaughtUp, endsWithShellPrompt, splitPartialLine, stripTerminalControls, typingDelayMs } from '../../../demo-server/engine/shell-text'
+import { judgedExitCode } from '../../../demo-server/engine/shell-session'
+import { markExecCreate } from '../../../demo-server/proxy/rewrite'
+import { parseDeck } from '../../../demo-server/deck/parse'
+
+describe('reading a shell\'s output', () => {
+  it('finds busybox\'s prompt behind its cursor query, and other prompts', () => {
+    expect(endsWithShellPrompt('cd\r\n~ # \x1b[6n')).toBe(true)
+    expect(endsWithShellPrompt('/aws # ')).toBe(true)
+    expect(endsWithShellPrompt('\x1b[01;32muser@host\x1b[00m:~$ ')).toBe(true)
+    expect(endsWithShellPrompt('PING co2 (172.18.0.3): 56 data bytes\r\n')).toBe(false)
+    expect(endsWithShellPrompt('progress 50%\r')).toBe(false)
+    expect(endsWithShellPrompt('# comment')).toBe(false)
+  })
+
+  it('reads the cursor\'s line after line feeds and carriage returns', () => {
+    expect(currentLine('a\r\nb\rc')).toBe('c')
+    expect(stripTerminalControls('\x1b]0;title\x07x\x1b[1;31my\x1b7')).toBe('xy')
+  })
+
+  it('holds back a trailing partial line only', () => {
+    expect(splitPartialLine('one\r\ntwo\r\n/ # ')).toEqual({ lines: 'one\r\ntwo\r\n', partial: '/ # ' })
+    expect(splitPartialLine('no end')).toEqual({ lines: '', partial: 'no end' })
+  })
+
+  it('sees a wrapped echo catch up, and types at a bounded pace', () => {
+    expect(echoCaughtUp('aws dynamodb list-tab\r\nles --endpoint-url http://dynamodb:8000', 'aws dynamodb list-tables --endpoint-url http://dynamodb:8000')).toBe(true)
+    expect(echoCaughtUp('aws dyn', 'aws dynamodb list-tables')).toBe(false)
+    expect(typingDelayMs('ls')).toBe(8)
+    expect(typingDelayMs('x'.repeat(600))).toBe(2)
+  })
+
+  it('judges a typed line\'s expect-fail on its text', () => {
+    const steps = parseDeck('<DockerDemo id="d">\n\n```sh\ndocker run -it alpine sh\n/ # ping -c 1 co3  # expect-fail: bad address\n/ # false  # expect-fail\n/ # true\n```\n\n</DockerDemo>\n', 'x.md').demos[0].steps
+    expect(judgedExitCode(steps[1], 'ping: bad address \'co3\'\r\n')).toBe(1)
+    expect(judgedExitCode(steps[1], 'PING co3 ...')).toBe(0)
+    expect(judgedExitCode(steps[2], '')).toBe(1)
+    expect(judgedExitCode(steps[3], 'anything')).toBe(0)
+  })
+})
+
+describe('launching the docker CLI', () => {
+  const exists = (files: string[]) => (file: string) => files.includes(file)
+
+  it('takes the option, then DOCKER_DEMO_CLI, then docker on PATH', () => {
+    const env = { PATH: '/usr/local/bin:/usr/bin', DOCKER_DEMO_CLI: '/usr/bin/docker' }
+    const files = exists(['/usr/local/bin/docker', '/usr/bin/docker', '/opt/docker'])
+    expect(findDockerCli('/opt/docker', env, files)).toBe('/opt/docker')
+    expect(findDockerCli(undefined, env, files)).toBe('/usr/bin/docker')
+    expect(findDockerCli(undefined, { PATH: env.PATH }, files)).toBe('/usr/local/bin/docker')
+  })
+
+  it('names what to install when there is no CLI', () => {
+    expect(() => findDockerCli(undefined, { PATH: '/nowhere' }, exists([]))).toThrow(/No docker CLI on PATH \(\/nowhere\).*apt-get install docker\.io.*DOCKER_DEMO_CLI/)
+    expect(() => findDockerCli(undefined, { PATH: '', DOCKER_DEMO_CLI: '/missing/docker' }, exists([]))).toThrow(/"\/missing\/docker" \(DOCKER_DEMO_CLI\) is not an executable file/)
+  })
+
+  it('points the CLI at the proxy and drops what would send it elsewhere; HOME stays', () => {
+    const env = cliEnvironment({ HOME: '/home/p', DOCKER_HOST: 'tcp://remote:2376', DOCKER_CONTEXT: 'prod', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/c', PATH: '/bin' }, 'unix:///tmp/p/engine.sock', true)
+    expect(env).toEqual({ HOME: '/home/p', PATH: '/bin', DOCKER_HOST: 'unix:///tmp/p/engine.sock', TERM: 'xterm-256color' })
+  })
+})
+
+describe('the proxy marks exec creates', () => {
+  it('adds the run\'s mark and replaces one the client sent', () => {
+    expect(markExecCreate({ Cmd: ['sh'], Env: ['A=1', 'DOCKER_DEMO_EXEC=forged'] }, 'run-1')).toEqual({ Cmd: ['sh'], Env: ['A=1', 'DOCKER_DEMO_EXEC=run-1'] })
+    expect(markExecCreate({ Cmd: ['sh'] }, 'run-2').Env).toEqual(['DOCKER_DEMO_EXEC=run-2'])
+  })
+})
