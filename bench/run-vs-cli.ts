@@ -14,12 +14,12 @@
  * bash test/images/build-standins.sh). Everything it creates is labelled and removed.
  */
 import { randomUUID } from 'node:crypto'
-import fs from 'node:fs'
 import os from 'node:os'
 import type { StepIO } from '../demo-server/engine/types.ts'
 import { parseDeck } from '../demo-server/deck/parse.ts'
 import { createDockerEngine } from '../demo-server/engine/index.ts'
-import { cliEnvironment, findDockerCli } from '../demo-server/engine/cli-launch.ts'
+import { cliEnvironment } from '../demo-server/engine/cli-launch.ts'
+import { resolveDockerCli } from '../demo-server/docker-cli/which-cli.ts'
 import { DECK_LABEL } from '../demo-server/engine/labels.ts'
 import { PtyProcess } from '../demo-server/engine/pty-process.ts'
 import { plainRunContext } from '../test/engine/run-context.ts'
@@ -72,7 +72,7 @@ async function ours(index: number): Promise<{ ms: number, bytes: number, text: s
   return { ms, bytes: io.bytes, text: io.text }
 }
 
-const CLI = findDockerCli(undefined, process.env, file => fs.existsSync(file))
+const CLI = resolveDockerCli()
 const DIRECT_ENV = cliEnvironment(process.env, process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock', true)
 
 /** The same CLI, `docker run --rm <args>` in an 80x24 PTY as ours, labelled with this bench's

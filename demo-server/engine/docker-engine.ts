@@ -13,7 +13,7 @@ import type { EngineStatus } from '../protocol.ts'
 import { DemoError } from '../protocol.ts'
 import type { CliCall } from './cli-step.ts'
 import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
-import { findDockerCli } from './cli-launch.ts'
+import { CLI_ENV, DockerCliNotFoundError, resolveDockerCli } from '../docker-cli/which-cli.ts'
 import type { Connection } from './connection.ts'
 import { undefinedIfNotFound } from './errors.ts'
 import { hostStep } from './host.ts'
@@ -126,8 +126,16 @@ export class DockerEngine implements DemoEngine {
     return argv.slice(1)
   }
 
+  /** The CLI the deck check read its flags from too (which-cli.ts); an option names another. */
   #findCli(): string {
-    this.#cli ??= findDockerCli(this.parts.cli, process.env, isExecutableFile)
+    try {
+      this.#cli ??= resolveDockerCli(this.parts.cli === undefined ? process.env : { ...process.env, [CLI_ENV]: this.parts.cli })
+    }
+    catch (error) {
+      if (error instanceof DockerCliNotFoundError)
+        throw new DemoError('ENGINE_UNAVAILABLE', `The demos run the presenter's own docker CLI, and there is none: ${error.message}`)
+      throw error
+    }
     return this.#cli
   }
 
@@ -159,12 +167,3 @@ export class DockerEngine implements DemoEngine {
   }
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK)
-    return fs.statSync(file).isFile()
-  }
-  catch {
-    return false
-  }
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findDockerCli, cliEnvironment } from '../../../demo-server/engine/cli-launch'
+import { cliEnvironment } from '../../../demo-server/engine/cli-launch'
 import { currentLine, echoCaughtUp, endsWithShellPrompt, splitPartialLine, stripTerminalControls, typingDelayMs } from '../../../demo-server/engine/shell-text'
 import { judgedExitCode } from '../../../demo-server/engine/shell-session'
 import { markExecCreate } from '../../../demo-server/proxy/rewrite'
@@ -42,21 +42,7 @@ describe('reading a shell\'s output', () => {
 })
 
 describe('launching the docker CLI', () => {
-  const exists = (files: string[]) => (file: string) => files.includes(file)
-
-  it('takes the option, then DOCKER_DEMO_CLI, then docker on PATH', () => {
-    const env = { PATH: '/usr/local/bin:/usr/bin', DOCKER_DEMO_CLI: '/usr/bin/docker' }
-    const files = exists(['/usr/local/bin/docker', '/usr/bin/docker', '/opt/docker'])
-    expect(findDockerCli('/opt/docker', env, files)).toBe('/opt/docker')
-    expect(findDockerCli(undefined, env, files)).toBe('/usr/bin/docker')
-    expect(findDockerCli(undefined, { PATH: env.PATH }, files)).toBe('/usr/local/bin/docker')
-  })
-
-  it('names what to install when there is no CLI', () => {
-    expect(() => findDockerCli(undefined, { PATH: '/nowhere' }, exists([]))).toThrow(/No docker CLI on PATH \(\/nowhere\).*apt-get install docker\.io.*DOCKER_DEMO_CLI/)
-    expect(() => findDockerCli(undefined, { PATH: '', DOCKER_DEMO_CLI: '/missing/docker' }, exists([]))).toThrow(/"\/missing\/docker" \(DOCKER_DEMO_CLI\) is not an executable file/)
-  })
-
+  // Which CLI: test/unit/docker-cli/which-cli.test.ts (one lookup for the check and the runs).
   it('points the CLI at the proxy and drops what would send it elsewhere; HOME stays', () => {
     const env = cliEnvironment({ HOME: '/home/p', DOCKER_HOST: 'tcp://remote:2376', DOCKER_CONTEXT: 'prod', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/c', PATH: '/bin' }, 'unix:///tmp/p/engine.sock', true)
     expect(env).toEqual({ HOME: '/home/p', PATH: '/bin', DOCKER_HOST: 'unix:///tmp/p/engine.sock', TERM: 'xterm-256color' })
