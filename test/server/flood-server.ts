@@ -28,8 +28,9 @@ const gc = globalThis.gc
 const send = process.send.bind(process)
 
 // Pings go unanswered for two minutes before a window is dropped: the test measures the worst
-// case, viewers that liveness has not found out yet.
-const server = await startStandaloneServer({ deckFile, offline: true, port: 0, engine: createFakeEngine(), log: () => {}, windows: { pongTimeoutMs: 120_000 } })
+// case, viewers that liveness has not found out yet. Every viewer here is on loopback, one
+// address: the cap per address is lifted so that they all get in.
+const server = await startStandaloneServer({ deckFile, offline: true, port: 0, engine: createFakeEngine(), log: () => {}, windows: { pongTimeoutMs: 120_000, windowLimits: { maxViewersPerAddress: 256 } } })
 send({ type: 'ready', url: server.url, origin: server.origin, token: server.token } satisfies FloodServerReady)
 
 process.on('message', (message: { type: string }) => {
