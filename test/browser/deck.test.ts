@@ -38,7 +38,7 @@ async function outputAfter(page: Page, id: string, outcome: string): Promise<str
     throw new Error(`demo "${id}" showed no "${outcome}" badge in ${page.url()}: ${(error as Error).message.split('\n')[0]}\n--- the demo showed:\n${shown}\n--- the demo server logged:\n${log}`)
   }
   // The badge comes with the run's end; xterm draws the last output in a frame of its own.
-  await page.locator(`${demo(id)} .terminal-view[data-drawn="true"]`).last().waitFor({ timeout: 10_000 })
+  await page.locator(`${demo(id)} .terminal-view[data-drawn="true"]`).last().waitFor({ timeout: 30_000 })
   return page.locator(`${demo(id)} .demo-output`).innerText()
 }
 
@@ -141,6 +141,7 @@ describe('DockerDemo in the browser', () => {
     // The terminal (xterm.js) takes the keyboard through its own textarea while the run is open.
     const field = presenter.locator(`${demo('tty')} .demo-output[data-typing] textarea.xterm-helper-textarea`)
     await field.waitFor({ state: 'attached', timeout: 30_000 })
+    await presenter.bringToFront() // xterm paints on animation frames, which a background tab lacks
     await presenter.locator(`${demo('tty')} .xterm-rows`, { hasText: '/ #' }).waitFor({ timeout: 30_000 })
     await expect.poll(() => field.evaluate(el => el === document.activeElement), { timeout: 10_000 }).toBe(true)
     await presenter.keyboard.type('echo typed-$((6*7))')
@@ -148,7 +149,9 @@ describe('DockerDemo in the browser', () => {
     // Arrow keys go to the shell, not to Slidev's navigation. ArrowLeft, because this is the
     // deck's last slide: a leaked ArrowRight would not move it, a leaked ArrowLeft goes back.
     await presenter.keyboard.press('ArrowLeft')
+    await audience.bringToFront()
     await audience.locator(`${demo('tty')} .xterm-rows`, { hasText: 'typed-42' }).waitFor({ timeout: 30_000 })
+    await presenter.bringToFront()
     expect(presenter.url()).toMatch(/\/presenter\/3(\?|$)/)
     await presenter.keyboard.type('exit')
     await presenter.keyboard.press('Enter')
