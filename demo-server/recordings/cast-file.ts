@@ -62,16 +62,7 @@ export interface RecordingHeader extends AsciicastHeader {
   [HEADER_KEY]: DockerDemoMeta
 }
 
-export interface RecordedStep {
-  index: number
-  command: string
-  prompt: string
-  commandHash: string
-  outcome: RunOutcome
-  exitCode?: number
-  /** Seconds from the start of the file. */
-  start: number
-  duration: number
+export interface RecordedStep extends RecordedStepMeta {
   /** Output, times relative to the step's start (as the live protocol sends them). */
   events: AsciicastOutputEvent[]
 }

@@ -2,6 +2,8 @@
  * Shared by the engine tests: a real engine (or a failure naming the command that starts one),
  * steps from an inline deck through the real parser, a recording StepIO, and label cleanup.
  */
+import type { LabelFilter } from '../support/remove-labelled'
+import { removeLabelled } from '../support/remove-labelled'
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -122,19 +124,7 @@ export class TestDemo {
 
 /** Removes whatever this process's engine tests left behind (their decks and decoys only). */
 export async function removeTestObjects(): Promise<void> {
-  const mine = (labels: Record<string, string> | null | undefined) =>
+  const mine: LabelFilter = labels =>
     !!labels && (ourDecks.has(labels[DECK_LABEL] ?? '') || labels[DECOY_LABEL] === DECOY_VALUE)
-  for (const c of await docker.listContainers({ all: true })) {
-    if (mine(c.Labels))
-      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})
-  }
-  for (const n of await docker.listNetworks()) {
-    if (mine(n.Labels))
-      await docker.getNetwork(n.Id).remove().catch(() => {})
-  }
-  const { Volumes } = await docker.listVolumes()
-  for (const v of Volumes ?? []) {
-    if (mine(v.Labels))
-      await docker.getVolume(v.Name).remove().catch(() => {})
-  }
+  await removeLabelled(docker, mine)
 }

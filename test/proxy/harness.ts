@@ -2,6 +2,8 @@
  * Shared by the proxy tests: the real engine, the real docker CLIs, a proxy per test file with a
  * deck id of its own, decoys (the presenter's own objects) and cleanup by label.
  */
+import type { LabelFilter } from '../support/remove-labelled'
+import { removeLabelled } from '../support/remove-labelled'
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
@@ -135,25 +137,9 @@ export async function removeDecoys(decoys: Decoys): Promise<void> {
 
 /** Removes whatever the proxy tests left behind (test decks and decoys only). */
 export async function removeTestObjects(): Promise<void> {
-  const mine = (labels: Record<string, string> | null | undefined): boolean =>
+  const mine: LabelFilter = labels =>
     !!labels && ((labels[DECK_LABEL]?.startsWith(TEST_DECK_PREFIX) ?? false) || DECOY_LABEL in labels)
-  for (const c of await docker.listContainers({ all: true })) {
-    if (mine(c.Labels))
-      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})
-  }
-  for (const n of await docker.listNetworks()) {
-    if (mine(n.Labels))
-      await docker.getNetwork(n.Id).remove().catch(() => {})
-  }
-  const { Volumes } = await docker.listVolumes()
-  for (const v of Volumes ?? []) {
-    if (mine(v.Labels))
-      await docker.getVolume(v.Name).remove().catch(() => {})
-  }
-  for (const image of await docker.listImages({ filters: { label: [DECK_LABEL] } })) {
-    if (mine(image.Labels))
-      await docker.getImage(image.Id).remove({ force: true }).catch(() => {})
-  }
+  await removeLabelled(docker, mine, { imagesWithLabel: DECK_LABEL })
 }
 
 export async function labelsOfVolume(name: string): Promise<Record<string, string> | undefined> {
