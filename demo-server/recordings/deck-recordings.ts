@@ -3,26 +3,21 @@
  * checked against the deck's steps and rendered for print: the data behind the virtual module
  * (server/recordings-plugin.ts) and the summary the build and export logs print.
  */
-import type { Deck } from '../deck/model.ts'
 import type { DemoRecording, RecordingsData } from '../../components/recordings.ts'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseDeck } from '../deck/parse.ts'
+import { loadDeck } from '../deck/load.ts'
 import { summarizeDemo } from '../server/summary.ts'
 import { rehearseCommand, staleSteps } from './cast-file.ts'
 import { renderHandout } from './handout.ts'
 import { readRecording, recordingPath } from './store.ts'
 
-async function readDeck(deckFile: string): Promise<Deck> {
-  return parseDeck(await readFile(deckFile, 'utf8'), path.basename(deckFile))
-}
-
 export async function loadDeckRecordings(deckFile: string, serverBuilt: boolean): Promise<RecordingsData> {
-  const deck = await readDeck(deckFile)
+  const deck = await loadDeck(deckFile)
   const data: RecordingsData = { serverBuilt, recordings: {}, missing: [], problems: [] }
   for (const demo of deck.demos) {
-    const shown = path.relative(path.dirname(deckFile), recordingPath(deckFile, demo.id))
-    const read = await readRecording(recordingPath(deckFile, demo.id), demo.id)
+    const file = recordingPath(deckFile, demo.id)
+    const shown = path.relative(path.dirname(deckFile), file)
+    const read = await readRecording(file, demo.id)
     if (read === undefined || !read.ok) {
       data.missing.push(demo.id)
       if (read !== undefined)
