@@ -125,6 +125,14 @@ describe('DockerDemo in the browser', () => {
     await expect.poll(() => next.innerText(), { timeout: 10_000 }).toBe('▶ 2')
     await next.click()
     const inPresenter = await outputAfter(presenter, 'fails', 'expected-failure')
+    // The audience window is in the background now, where xterm may not have painted step 2
+    // yet: its terminal says it is drawn only once it has (tests and print trust that).
+    await audience.locator(`${demo('fails')} .demo-badge[data-outcome="expected-failure"]`).waitFor({ timeout: 30_000 })
+    const unseen = await audience.locator(demo('fails')).evaluate(el => ({
+      drawn: el.querySelector('.terminal-view')?.getAttribute('data-drawn'),
+      text: el.querySelector<HTMLElement>('.demo-output')?.innerText ?? '',
+    }))
+    expect(unseen.drawn === 'true' ? unseen.text : 'not drawn').toMatch(/^oops$|^not drawn$/m)
     const inAudience = await outputAfter(audience, 'fails', 'expected-failure')
     expect(inPresenter).toMatch(/^before$/m)
     expect(inPresenter).toMatch(/^oops$/m)
