@@ -1,37 +1,33 @@
 /**
  * `npm run check [-- deck.md] [--require-recordings]`: validates a deck's demos without an
- * engine, against the docker CLI that will run them (DOCKER_DEMO_CLI, else `docker` on PATH:
- * docker-cli/which-cli.ts), whose flags are read from its help pages once per version
- * (docker-cli/cli-flags/cache.ts). Prints each problem as `file:LINE: message` and exits 1 if
+ * engine, against the programs that will run them (the docker CLI, and compose v1 for
+ * `docker-compose` lines: docker-cli/which-cli.ts), whose flags are read from their help pages
+ * once per version (docker-cli/cli-flags/cache.ts). Prints each problem as `file:LINE: message` and exits 1 if
  * there is any. Recordings (demo-server/recordings/) are checked too: a stale one is a warning,
  * a corrupt one an error, a missing one an error only with --require-recordings.
  */
 import path from 'node:path'
 import process from 'node:process'
-import { checkDeck, dockerCommandLines } from '../deck/check.ts'
-import { DEFAULT_DECK, loadDeck } from '../deck/load.ts'
+import { checkDeck } from '../deck/check.ts'
+import { DEFAULT_DECK } from '../deck/load.ts'
+import { loadDeckWithClis } from '../deck/load-checked.ts'
 import { formatProblem } from '../deck/model.ts'
-import { loadCliSpec } from '../docker-cli/cli-flags/cache.ts'
-import { resolveDockerCli } from '../docker-cli/which-cli.ts'
 import { recordingFindings } from '../recordings/freshness.ts'
 import { readRecordings, recordingPath } from '../recordings/store.ts'
 
 async function main(args: string[]): Promise<number> {
   const files = args.filter(arg => !arg.startsWith('-'))
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: npm run check [-- deck.md ...] [--require-recordings]\n(the docker CLI checked against: DOCKER_DEMO_CLI, else docker on PATH)\n')
+    process.stdout.write('usage: npm run check [-- deck.md ...] [--require-recordings]\n(checked against: DOCKER_DEMO_CLI, else docker on PATH; for docker-compose lines, DOCKER_DEMO_COMPOSE, else docker-compose on PATH)\n')
     return 0
   }
   const requireRecordings = args.includes('--require-recordings')
-  const cli = resolveDockerCli()
   let failed = false
   for (const file of files.length > 0 ? files : [DEFAULT_DECK]) {
-    // Read once to learn which commands the deck uses, ask the CLI about those, then read
-    // again with its spec: which step enters a container depends on its flags.
-    const spec = await loadCliSpec(cli, dockerCommandLines(await loadDeck(file)))
-    const deck = await loadDeck(file, spec)
-    process.stdout.write(`${deck.file}: checking against docker ${spec.version} (${cli})\n`)
-    const problems = checkDeck(deck, spec)
+    const { deck, clis } = await loadDeckWithClis(file)
+    const against = Object.values(clis).map(cli => 'missing' in cli ? undefined : `${cli.program} ${cli.version} (${cli.cli})`).filter(Boolean)
+    process.stdout.write(`${deck.file}: checking against ${against.join(' and ')}\n`)
+    const problems = checkDeck(deck, clis)
     for (const problem of problems)
       process.stderr.write(`${formatProblem(problem)}\n`)
     const findings = recordingFindings(deck, await readRecordings(file), {

@@ -1,11 +1,13 @@
 /**
  * The deck check: everything `npm run check` reports, found without an engine. It reads each
- * docker step against the spec of the CLI that will run it (docker-cli/cli-flags/), so an
+ * docker step against the spec of the program that will run it (docker-cli/cli-flags/), so an
  * unknown subcommand or flag, a missing value, a broken quote or a dangling reference is caught
  * before the talk, every one on a line. Pure.
  */
 import type { Deck, DeckProblem, Demo, Step } from './model.ts'
 import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
+import type { DockerProgram } from '../docker-cli/programs.ts'
+import { redirectingOption, redirectingOptionProblem } from '../docker-cli/programs.ts'
 import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
@@ -28,8 +30,9 @@ function flagValues(command: CheckedCommand, flag: string): string[] {
 }
 
 type ObjectKind = 'container' | 'network' | 'volume'
-/** `removed-when-stopped`: a container started with --rm that outlives its step. */
-type Kind = ObjectKind | 'variable' | 'removed-when-stopped'
+/** `removed-when-stopped`: a container started with --rm that outlives its step. `compose`:
+ *  a compose project was brought up, whose objects the compose file names, not the deck. */
+type Kind = ObjectKind | 'variable' | 'removed-when-stopped' | 'compose'
 
 /** What exists while a demo's steps are read in order: name -> the line that made it. */
 class Scope {
@@ -58,9 +61,20 @@ class Scope {
 
 const PLACEHOLDER_PWD = '/$(pwd)'
 
-/** `cli`: the spec of the CLI that will run the deck's docker steps, complete for them (see
- *  docker-cli/cli-flags/cache.ts, or buildCliSpec over captured pages in tests). */
-export function checkDeck(deck: Deck, cli: CliSpec): DeckProblem[] {
+/** Compose commands that make containers, networks and volumes the compose file names: after
+ *  one, a name the check does not know may be one of them, and is not reported. */
+const COMPOSE_CREATES = new Set(['up', 'create', 'run', 'start', 'scale'])
+
+/** A program the deck uses that is not there to ask: why, and what to install. */
+export interface MissingProgram {
+  missing: string
+}
+
+/** Per program the deck's steps run: its spec, complete for them (docker-cli/cli-flags/cache.ts,
+ *  or buildCliSpec over captured pages in tests), or why there is none. */
+export type DeckClis = Partial<Record<DockerProgram, CliSpec | MissingProgram>>
+
+export function checkDeck(deck: Deck, clis: DeckClis): DeckProblem[] {
   const problems: DeckProblem[] = [...deck.problems]
   const scopes = new Map<string, Scope>()
   const seen = new Map<string, Demo>()
@@ -81,13 +95,13 @@ export function checkDeck(deck: Deck, cli: CliSpec): DeckProblem[] {
         scope.absorb(usedScope)
     }
     for (const step of demo.steps)
-      problems.push(...checkStep(step, scope, cli))
+      problems.push(...checkStep(step, scope, clis))
     scopes.set(demo.id, scope)
   }
   return problems.sort((a, b) => a.loc.line - b.loc.line)
 }
 
-function checkStep(step: Step, scope: Scope, cli: CliSpec): DeckProblem[] {
+function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
   const problems: DeckProblem[] = []
   // Shown on the slide and never run: it may be written for another machine or CLI.
   if (step.options.shownOnly)
@@ -142,22 +156,35 @@ function checkStep(step: Step, scope: Scope, cli: CliSpec): DeckProblem[] {
   for (const name of missingVariables)
     report(unsetVariable(name))
 
+  const { program } = step.target
+  const redirecting = redirectingOption(argv.slice(1))
+  if (redirecting)
+    report(redirectingOptionProblem(program, redirecting))
+  const cli = clis[program] ?? { missing: `"${program}" was not asked about` }
+  if ('missing' in cli) {
+    report(cli.missing)
+    return problems
+  }
   const read: ReadCommand = readDockerArgv(cli, argv.slice(1))
   for (const message of read.problems)
     reportUnlessExpected(message)
   if (!read.command)
     return problems
   const command: CheckedCommand = { name: commandKey(read.command.path), flags: read.flags, operands: read.operands }
-  checkReferences(command, step, scope, reportUnlessExpected)
+  const composeCommand = program === 'docker-compose' ? command.name : /^compose (.*)$/.exec(command.name)?.[1]
+  if (composeCommand === undefined)
+    checkReferences(command, step, scope, reportUnlessExpected)
+  else if (COMPOSE_CREATES.has(composeCommand))
+    scope.add('compose', 'project', step.loc.line)
   return problems
 }
 
-/** The docker steps' command lines (without `docker`) that the check will read: what the
- *  CLI must be asked about first (docker-cli/cli-flags/cache.ts). */
-export function dockerCommandLines(deck: Deck): string[][] {
+/** The command lines (without the program's name) of the steps that `program` runs: what it
+ *  must be asked about before the check (docker-cli/cli-flags/cache.ts). */
+export function commandLines(deck: Deck, program: DockerProgram): string[][] {
   const lines: string[][] = []
   for (const step of deck.demos.flatMap(demo => demo.steps)) {
-    if (step.target.kind !== 'docker' || step.options.shownOnly)
+    if (step.target.kind !== 'docker' || step.target.program !== program || step.options.shownOnly)
       continue
     try {
       lines.push(tokenize(step.command, { variable: name => `$${name}`, pwd: () => PLACEHOLDER_PWD }).slice(1))
@@ -174,20 +201,20 @@ function unsetVariable(name: string): string {
 }
 
 function requireContainer(name: string, scope: Scope, report: (message: string) => void): void {
-  // `$VAR` names were checked when the line was tokenized.
-  if (name.startsWith('step:') || name.startsWith('$') || scope.has('container', name))
+  // `$VAR` names were checked when the line was tokenized; `service:` is compose's to name.
+  if (/^(?:step|service):|^\$/.test(name) || scope.has('container', name) || scope.has('compose', 'project'))
     return
   report(`container "${name}" is not created by an earlier step of this demo (docker run --name ${name} ...), nor by a demo it uses`)
 }
 
 function requireNetwork(name: string, scope: Scope, report: (message: string) => void): void {
-  if ((BUILTIN_NETWORKS as readonly string[]).includes(name) || name.startsWith('container:') || scope.has('network', name))
+  if ((BUILTIN_NETWORKS as readonly string[]).includes(name) || name.startsWith('container:') || scope.has('network', name) || scope.has('compose', 'project'))
     return
   report(`network "${name}" is not created by an earlier step of this demo (docker network create ${name})`)
 }
 
 function requireVolume(name: string, scope: Scope, report: (message: string) => void): void {
-  if (!scope.has('volume', name))
+  if (!scope.has('volume', name) && !scope.has('compose', 'project'))
     report(`volume "${name}" is not created by an earlier step of this demo (docker volume create ${name})`)
 }
 

@@ -1,7 +1,7 @@
 /** The file-system edge of the deck parser. */
 import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
-import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
+import type { CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { Deck } from './model.ts'
 import { parseDeck } from './parse.ts'
 
@@ -9,7 +9,7 @@ export const DEFAULT_DECK = 'slides.md'
 
 /** Reads and parses a deck. Locations use the path relative to the working directory, as
  *  editors and terminals print it (`slides.md:42`). */
-export async function loadDeck(path: string = DEFAULT_DECK, cli?: CliSpec): Promise<Deck> {
+export async function loadDeck(path: string = DEFAULT_DECK, clis: CliSpecs = {}): Promise<Deck> {
   const absolute = resolve(path)
   let source: string
   try {
@@ -22,5 +22,5 @@ export async function loadDeck(path: string = DEFAULT_DECK, cli?: CliSpec): Prom
       : `cannot read deck "${path}": ${(error as Error).message}`)
   }
   const shown = relative(process.cwd(), absolute)
-  return parseDeck(source, shown && !shown.startsWith('..') ? shown : path, cli)
+  return parseDeck(source, shown && !shown.startsWith('..') ? shown : path, clis)
 }

@@ -1,5 +1,6 @@
 /** The typed model of the demos in a deck. Pure data: the parser makes it, the check, the
  *  server and the Slidev components read it. */
+import type { DockerProgram } from '../docker-cli/programs.ts'
 
 export interface SourceLocation {
   file: string
@@ -9,8 +10,8 @@ export interface SourceLocation {
 
 /** Where a step runs. */
 export type StepTarget =
-  /** A docker CLI command line, spoken through the Engine API. */
-  | { kind: 'docker' }
+  /** A docker CLI (or compose v1) command line, spoken through the Engine API. */
+  | { kind: 'docker'; program: DockerProgram }
   /** A command on the Docker host, run in a helper container that enters the host's namespaces. */
   | { kind: 'host' }
   /** A command inside a running container, run as an exec. `container` is the name or `$VAR`

@@ -3,7 +3,7 @@
  * Pure (text in, model out) and built on markdown-it, so the line numbers are markdown's own.
  */
 import MarkdownIt from 'markdown-it'
-import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
+import type { CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { Deck, DeckProblem, Demo, SourceLocation } from './model.ts'
 import { demoFilePathProblem, normalizeDemoFilePath } from './files.ts'
 import type { SourceLine } from './steps.ts'
@@ -27,9 +27,9 @@ interface OpenDemo {
   malformed?: boolean
 }
 
-/** `cli`: the spec of the CLI that will run the steps, to read which step enters a container;
- *  without it a fallback that knows only the terminal commands' boolean flags is used. */
-export function parseDeck(source: string, file: string, cli?: CliSpec): Deck {
+/** `clis`: the specs of the programs that will run the steps, to read which step enters a
+ *  container; without one a fallback that knows only the terminal commands' boolean flags is used. */
+export function parseDeck(source: string, file: string, clis: CliSpecs = {}): Deck {
   const demos: Demo[] = []
   const problems: DeckProblem[] = []
   const at = (line: number): SourceLocation => ({ file, line })
@@ -40,7 +40,7 @@ export function parseDeck(source: string, file: string, cli?: CliSpec): Deck {
   const close = () => {
     if (!open)
       return
-    const { steps, problems: stepProblems } = parseSteps(open.demo.id, open.lines, cli)
+    const { steps, problems: stepProblems } = parseSteps(open.demo.id, open.lines, clis)
     open.demo.steps = steps
     problems.push(...stepProblems)
     if (steps.length === 0 && !open.malformed)

@@ -3,8 +3,10 @@
  * prompt says where it runs; a trailing comment may hold step settings. Pure.
  */
 import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model.ts'
-import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
-import { FALLBACK_SPEC } from '../docker-cli/cli-flags/fallback-spec.ts'
+import type { CliSpec, CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
+import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
+import type { DockerProgram } from '../docker-cli/programs.ts'
+import { programOf } from '../docker-cli/programs.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { tokenize } from '../docker-cli/tokenize.ts'
 
@@ -16,8 +18,8 @@ export interface SourceLine {
 const HOST_PROMPT = /^host\$\s+(.*)$/
 const CONTAINER_PROMPT = /^([~/][^\s#]*) # (.*)$/
 
-const CAPTURE = /^([A-Za-z_]\w*)=\$\((docker\s.*)\)$/
-const DOCKER = /^(?:\$\s+)?(docker\s.*)$/
+const CAPTURE = /^([A-Za-z_]\w*)=\$\(((?:docker|docker-compose)\s.*)\)$/
+const DOCKER = /^(?:\$\s+)?((?:docker|docker-compose)\s.*)$/
 
 const SETTINGS = ['expect-fail', 'timeout', 'online', 'shown-only'] as const
 
@@ -130,8 +132,14 @@ export function commandKey(path: readonly string[]): string {
 }
 
 /** The container a docker step opens a terminal in, or undefined. Read against `cli`, the
- *  spec of the CLI that will run it, or the fallback that knows only the terminal commands. */
-export function enteredContainer(command: string, capture: string | undefined, stepIndex: number, cli: CliSpec = FALLBACK_SPEC): string | undefined {
+ *  spec of the program that will run it, or the fallback that knows only the terminal commands.
+ *  Compose's `exec SERVICE` and `run SERVICE` enter a container of that service, unless `-d`
+ *  or `-T` (no terminal). */
+export function enteredContainer(command: string, capture: string | undefined, stepIndex: number, cli?: CliSpec): string | undefined {
+  const program = programOf(command)
+  if (!program)
+    return undefined
+  const spec = cli ?? FALLBACK_SPECS[program]
   let argv: string[]
   try {
     argv = tokenize(command, lenientContext).slice(1)
@@ -139,10 +147,15 @@ export function enteredContainer(command: string, capture: string | undefined, s
   catch {
     return undefined // the deck check reports it
   }
-  const read = readDockerArgv(cli, argv, { lenient: cli === FALLBACK_SPEC })
+  const read = readDockerArgv(spec, argv, { lenient: spec === FALLBACK_SPECS[program] })
   if (!read.command)
     return undefined
   const has = (flag: string) => read.flags.get(flag)?.at(-1) !== undefined && read.flags.get(flag)?.at(-1) !== 'false'
+  if (program === 'docker-compose') {
+    const service = read.operands[0]
+    const terminal = ['exec', 'run'].includes(read.command.path.join(' ')) && !has('--detach') && !has('-T')
+    return terminal && service !== undefined ? composeContainerRef(service) : undefined
+  }
   const interactive = has('--interactive') && has('--tty')
   switch (commandKey(read.command.path)) {
     case 'run':
@@ -158,13 +171,19 @@ export function enteredContainer(command: string, capture: string | undefined, s
   }
 }
 
+/** The container a compose `exec`/`run` step entered: compose names it, the deck names the
+ *  service. */
+export function composeContainerRef(service: string): string {
+  return `service:${service}`
+}
+
 export interface StepsResult {
   steps: Step[]
   problems: DeckProblem[]
 }
 
 /** Reads the lines of one demo's fences into ordered steps. */
-export function parseSteps(demoId: string, lines: SourceLine[], cli?: CliSpec): StepsResult {
+export function parseSteps(demoId: string, lines: SourceLine[], clis: CliSpecs = {}): StepsResult {
   const steps: Step[] = []
   const problems: DeckProblem[] = []
   let current: string | undefined
@@ -204,9 +223,10 @@ export function parseSteps(demoId: string, lines: SourceLine[], cli?: CliSpec): 
     else if ((match = CAPTURE.exec(code)) || (match = DOCKER.exec(code))) {
       const capture = match.length === 3 ? match[1] : undefined
       const command = (capture ? match[2] : match[1]).trim()
-      const entersContainer = enteredContainer(command, capture, index, cli)
+      const program = programOf(command) as DockerProgram // both patterns start with one
+      const entersContainer = enteredContainer(command, capture, index, clis[program])
       current = entersContainer
-      steps.push({ ...base, target: { kind: 'docker' }, command, prompt: '$ ', capture, ...(entersContainer !== undefined ? { entersContainer } : {}) })
+      steps.push({ ...base, target: { kind: 'docker', program }, command, prompt: '$ ', capture, ...(entersContainer !== undefined ? { entersContainer } : {}) })
     }
     else if (options.shownOnly) {
       // Never run, so it may be any command (e.g. one for the presenter's own Mac).

@@ -1,5 +1,12 @@
-/** `--mount` and `-v` values, parsed the way the docker CLI reads them. Pure. */
-import { CommandLineError } from './parse-argv.ts'
+/** `--mount` and `-v` values, parsed the way the docker CLI reads them: the deck check learns
+ *  the named volumes a step creates, and reports a malformed value. Pure. */
+
+export class MountFlagError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'MountFlagError'
+  }
+}
 
 export interface MountSpec {
   type: 'volume' | 'bind' | 'tmpfs'
@@ -25,7 +32,7 @@ export function parseMountFlag(value: string): MountSpec {
     switch (key) {
       case 'type':
         if (val !== 'volume' && val !== 'bind' && val !== 'tmpfs')
-          throw new CommandLineError(`--mount type must be volume, bind or tmpfs, not "${val}"`)
+          throw new MountFlagError(`--mount type must be volume, bind or tmpfs, not "${val}"`)
         type = val
         break
       case 'source':
@@ -44,18 +51,18 @@ export function parseMountFlag(value: string): MountSpec {
       case 'volume-opt': {
         const inner = (val ?? '').indexOf('=')
         if (inner === -1)
-          throw new CommandLineError(`--mount volume-opt needs key=value, got "${val}"`)
+          throw new MountFlagError(`--mount volume-opt needs key=value, got "${val}"`)
         volumeOptions[val!.slice(0, inner)] = val!.slice(inner + 1)
         break
       }
       default:
-        throw new CommandLineError(`unknown --mount key "${key}" in "${value}" (known: type, src/source, dst/destination/target, readonly, volume-opt)`)
+        throw new MountFlagError(`unknown --mount key "${key}" in "${value}" (known: type, src/source, dst/destination/target, readonly, volume-opt)`)
     }
   }
   if (!target)
-    throw new CommandLineError(`--mount "${value}" needs a destination (dst=/path)`)
+    throw new MountFlagError(`--mount "${value}" needs a destination (dst=/path)`)
   if (type === 'bind' && !source)
-    throw new CommandLineError(`--mount type=bind needs a source (source=/host/path)`)
+    throw new MountFlagError(`--mount type=bind needs a source (source=/host/path)`)
   return { type, source: source || undefined, target, readOnly, volumeOptions }
 }
 
@@ -66,7 +73,7 @@ export function parseVolumeFlag(value: string): MountSpec {
     return { type: 'volume', source: undefined, target: parts[0], readOnly: false, volumeOptions: {} }
   const [source, target, mode] = parts
   if (!target || parts.length > 3)
-    throw new CommandLineError(`-v "${value}" must be SOURCE:TARGET[:ro]`)
+    throw new MountFlagError(`-v "${value}" must be SOURCE:TARGET[:ro]`)
   const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~')
   return { type: isPath ? 'bind' : 'volume', source, target, readOnly: mode === 'ro', volumeOptions: {} }
 }

@@ -1,12 +1,15 @@
 /**
- * Which docker CLI runs the deck's docker steps: `DOCKER_DEMO_CLI` (a path, or a name looked up
- * on PATH) or else `docker` on PATH. The deck check asks this CLI for its flags, and the run
+ * Which program runs the deck's docker steps: for `docker`, `DOCKER_DEMO_CLI` (a path, or a name
+ * looked up on PATH) or else `docker` on PATH; for compose v1, `DOCKER_DEMO_COMPOSE` or else
+ * `docker-compose` (programs.ts). The deck check asks this program for its flags, and the run
  * path runs it, so both must resolve it here and nowhere else.
  */
 import { accessSync, constants, statSync } from 'node:fs'
 import path from 'node:path'
+import type { DockerProgram } from './programs.ts'
+import { PROGRAMS } from './programs.ts'
 
-export const CLI_ENV = 'DOCKER_DEMO_CLI'
+export const CLI_ENV = PROGRAMS.docker.env
 
 export class DockerCliNotFoundError extends Error {
   readonly code = 'DOCKER_CLI_NOT_FOUND'
@@ -16,22 +19,26 @@ export class DockerCliNotFoundError extends Error {
   }
 }
 
-const INSTALL_HINT = 'install the docker CLI (Docker Desktop on macOS and Windows; on Debian or Ubuntu `sudo apt-get install docker.io`, or docker-ce-cli from Docker\'s apt repository), or set DOCKER_DEMO_CLI to the path of one'
-
-/** The absolute path of the docker CLI to run. Throws DockerCliNotFoundError naming what to
+/** The absolute path of the program to run. Throws DockerCliNotFoundError naming what to
  *  install. */
-export function resolveDockerCli(env: NodeJS.ProcessEnv = process.env): string {
-  const wanted = env[CLI_ENV]?.trim()
+export function resolveProgram(program: DockerProgram, env: NodeJS.ProcessEnv = process.env): string {
+  const { env: variable, installHint } = PROGRAMS[program]
+  const wanted = env[variable]?.trim()
   if (wanted) {
     const found = wanted.includes('/') ? executable(path.resolve(wanted)) : onPath(wanted, env.PATH)
     if (!found)
-      throw new DockerCliNotFoundError(`${CLI_ENV}="${wanted}" is not an executable file${wanted.includes('/') ? '' : ' on PATH'}: ${INSTALL_HINT}`)
+      throw new DockerCliNotFoundError(`${variable}="${wanted}" is not an executable file${wanted.includes('/') ? '' : ' on PATH'}: ${installHint}`)
     return found
   }
-  const found = onPath('docker', env.PATH)
+  const found = onPath(program, env.PATH)
   if (!found)
-    throw new DockerCliNotFoundError(`no "docker" on PATH (${env.PATH ?? 'PATH is not set'}): ${INSTALL_HINT}`)
+    throw new DockerCliNotFoundError(`no "${program}" on PATH (${env.PATH ?? 'PATH is not set'}): ${installHint}`)
   return found
+}
+
+/** The docker CLI (see resolveProgram). */
+export function resolveDockerCli(env: NodeJS.ProcessEnv = process.env): string {
+  return resolveProgram('docker', env)
 }
 
 function onPath(name: string, searchPath: string | undefined): string | undefined {

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import type Docker from 'dockerode'
 import type { Step } from '../deck/model.ts'
-import { CommandLineError, parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
+import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import type { EngineProxy } from '../proxy/index.ts'
 import { onAbort } from './abort.ts'
 import { cliEnvironment } from './cli-launch.ts'
@@ -124,22 +125,19 @@ export async function stopStep(call: CliCall, cli: CliProcess): Promise<void> {
   cli.signal('SIGINT')
   await within(cli.exited, STOP_STAGE_MS)
   const { docker, proxy, context } = call
-  await stopCreatedBy(docker, context.runId, proxy.createdBy(context.runId), { keepContainers: isDetachedRun(call.args) })
+  await stopCreatedBy(docker, context.runId, proxy.createdBy(context.runId), { keepContainers: isDetachedRun(call) })
   if (!await within(cli.exited, STOP_STAGE_MS))
     cli.signal('SIGKILL')
 }
 
-/** `docker run -d ...`: the container it started stays when the step is stopped, as at home. */
-export function isDetachedRun(args: string[]): boolean {
-  try {
-    const parsed = parseDockerArgv(args)
-    return parsed.name === 'run' && parsed.flags.has('--detach')
-  }
-  catch (error) {
-    if (error instanceof CommandLineError)
-      return false
-    throw error
-  }
+/** `docker run -d ...`, `docker-compose up -d`: the containers it started stay when the step
+ *  is stopped, as at home. */
+export function isDetachedRun(call: Pick<CliCall, 'step' | 'args'>): boolean {
+  const { target } = call.step
+  const program = target.kind === 'docker' ? target.program : 'docker'
+  const read = readDockerArgv(FALLBACK_SPECS[program], call.args, { lenient: true })
+  const detached = read.flags.get('--detach')?.at(-1)
+  return read.command !== undefined && ['run', 'container run', 'up'].includes(read.command.path.join(' ')) && detached !== undefined && detached !== 'false'
 }
 
 /** Whether `promise` settled within `ms`. */

@@ -1,6 +1,6 @@
 /**
- * DemoEngine on the presenter's real docker CLI: `docker ...` steps run it (cli-step.ts) through
- * the engine proxy (demo-server/proxy/), `run -it` / `exec -it` / `attach` open a shell session
+ * DemoEngine on the presenter's real docker CLI: `docker ...` steps run it (cli-step.ts), and
+ * `docker-compose ...` steps run compose v1, both through the engine proxy (demo-server/proxy/), `run -it` / `exec -it` / `attach` open a shell session
  * that the demo's `/ # ...` lines are typed into (shell-session.ts), `host$` steps run in a
  * helper container (host.ts). dockerode stays for what the server does itself: status, reset,
  * stopping what a cancelled step created.
@@ -13,7 +13,9 @@ import type { EngineStatus } from '../protocol.ts'
 import { DemoError } from '../protocol.ts'
 import type { CliCall } from './cli-step.ts'
 import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
-import { CLI_ENV, DockerCliNotFoundError, resolveDockerCli } from '../docker-cli/which-cli.ts'
+import type { DockerProgram } from '../docker-cli/programs.ts'
+import { redirectingOption, redirectingOptionProblem } from '../docker-cli/programs.ts'
+import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
 import type { Connection } from './connection.ts'
 import { undefinedIfNotFound } from './errors.ts'
 import { hostStep } from './host.ts'
@@ -35,7 +37,7 @@ export interface DockerEngineParts {
 export class DockerEngine implements DemoEngine {
   #closed = false
   readonly #sessions = new ShellSessions()
-  #cli: string | undefined
+  readonly #programs = new Map<DockerProgram, string>()
 
   constructor(private readonly parts: DockerEngineParts) {}
 
@@ -60,7 +62,8 @@ export class DockerEngine implements DemoEngine {
           await this.#sessions.leave(context)
           return { exitCode: await hostStep({ docker, step, context, io }) }
         case 'docker': {
-          const call: CliCall = { cli: this.#findCli(), proxy: this.#proxy(), docker, args: this.#args(step, context), step, context, io }
+          const { program } = step.target
+          const call: CliCall = { cli: this.#find(program), proxy: this.#proxy(), docker, args: this.#args(step, program, context), step, context, io }
           await this.#sessions.leave(context)
           call.proxy.setScope({ deckId: context.deckId, demoId: context.demoId, runId: context.runId })
           const result = await this.#dockerStep(call)
@@ -107,8 +110,9 @@ export class DockerEngine implements DemoEngine {
       throw error
   }
 
-  /** The deck's tokenizer: `$VAR` from the demo's captures, `$(pwd)` the demo's directory. */
-  #args(step: Step, context: StepRunContext): string[] {
+  /** The deck's tokenizer: `$VAR` from the demo's captures, `$(pwd)` the demo's directory. No
+   *  global option may send the program past the proxy. */
+  #args(step: Step, program: DockerProgram, context: StepRunContext): string[] {
     let argv: string[]
     try {
       argv = tokenize(step.command, {
@@ -121,22 +125,32 @@ export class DockerEngine implements DemoEngine {
         throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
       throw error
     }
-    if (argv[0] !== 'docker')
-      throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): a docker step starts with "docker", got "${argv[0] ?? ''}"`)
+    const where = `Step ${step.index} (${step.loc.file}:${step.loc.line})`
+    if (argv[0] !== program)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: a ${program} step starts with "${program}", got "${argv[0] ?? ''}"`)
+    const redirecting = redirectingOption(argv.slice(1))
+    if (redirecting)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${redirectingOptionProblem(program, redirecting)}`)
     return argv.slice(1)
   }
 
-  /** The CLI the deck check read its flags from too (which-cli.ts); an option names another. */
-  #findCli(): string {
+  /** The program the deck check read its flags from too (which-cli.ts); an option names
+   *  another docker CLI. */
+  #find(program: DockerProgram): string {
+    let found = this.#programs.get(program)
     try {
-      this.#cli ??= resolveDockerCli(this.parts.cli === undefined ? process.env : { ...process.env, [CLI_ENV]: this.parts.cli })
+      found ??= resolveProgram(program, this.parts.cli === undefined ? process.env : { ...process.env, [CLI_ENV]: this.parts.cli })
     }
     catch (error) {
-      if (error instanceof DockerCliNotFoundError)
-        throw new DemoError('ENGINE_UNAVAILABLE', `The demos run the presenter's own docker CLI, and there is none: ${error.message}`)
+      if (error instanceof DockerCliNotFoundError) {
+        throw program === 'docker'
+          ? new DemoError('ENGINE_UNAVAILABLE', `The demos run the presenter's own docker CLI, and there is none: ${error.message}`)
+          : new DemoError('UNSUPPORTED_COMMAND', `This step runs ${program}, and there is none: ${error.message}`)
+      }
       throw error
     }
-    return this.#cli
+    this.#programs.set(program, found)
+    return found
   }
 
   #proxy(): EngineProxy {

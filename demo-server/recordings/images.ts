@@ -4,11 +4,16 @@
  * resolving variables.
  */
 import type { Step } from '../deck/model.ts'
-import { parseDockerArgv } from '../docker-cli/parse-argv.ts'
+import { commandKey } from '../deck/steps.ts'
+import { FALLBACK_SPEC } from '../docker-cli/cli-flags/fallback-spec.ts'
+import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { tokenize } from '../docker-cli/tokenize.ts'
 import { HELPER_IMAGE } from '../engine/host.ts'
 
 const asWritten = { variable: (name: string) => `$${name}`, pwd: () => '$(pwd)' }
+
+/** Commands whose first operand is an image. */
+const NAMES_IMAGE = new Set(['run', 'create', 'pull', 'history', 'image pull', 'image history'])
 
 /** `alpine` -> `alpine:latest`; a tag or digest stays as written. */
 export function normalizeImageRef(ref: string): string {
@@ -28,17 +33,19 @@ export function imagesUsedBy(steps: readonly Step[]): string[] {
       refs.add(HELPER_IMAGE)
       continue
     }
-    if (step.target.kind !== 'docker')
+    if (step.target.kind !== 'docker' || step.target.program !== 'docker')
       continue
+    let argv: string[]
     try {
-      const parsed = parseDockerArgv(tokenize(step.command, asWritten).slice(1))
-      const image = parsed.spec.operands === 'image' ? parsed.operands[0] : undefined
-      if (image !== undefined && !image.startsWith('$'))
-        refs.add(normalizeImageRef(image))
+      argv = tokenize(step.command, asWritten).slice(1)
     }
     catch {
-      // A step the check rejects names no image we could look up.
+      continue // a step the check rejects names no image we could look up
     }
+    const read = readDockerArgv(FALLBACK_SPEC, argv, { lenient: true })
+    const image = read.command && NAMES_IMAGE.has(commandKey(read.command.path)) ? read.operands[0] : undefined
+    if (image !== undefined && !image.startsWith('$'))
+      refs.add(normalizeImageRef(image))
   }
   return [...refs]
 }

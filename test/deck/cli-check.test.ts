@@ -10,10 +10,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkDeck, dockerCommandLines } from '../../demo-server/deck/check'
-import { loadDeck } from '../../demo-server/deck/load'
+import { checkDeck } from '../../demo-server/deck/check'
+import { loadDeckWithClis } from '../../demo-server/deck/load-checked'
 import { formatProblem } from '../../demo-server/deck/model'
-import { loadCliSpec } from '../../demo-server/docker-cli/cli-flags/cache'
 import type { RunCli } from '../../demo-server/docker-cli/cli-flags/discover'
 import { runCli } from '../../demo-server/docker-cli/cli-flags/discover'
 
@@ -31,8 +30,8 @@ afterAll(async () => {
 })
 
 async function check(deckFile: string, cli: string, run?: RunCli) {
-  const spec = await loadCliSpec(cli, dockerCommandLines(await loadDeck(deckFile)), { cacheDir, run })
-  return checkDeck(await loadDeck(deckFile, spec), spec)
+  const { deck, clis } = await loadDeckWithClis(deckFile, { cacheDir, run, env: { ...process.env, DOCKER_DEMO_CLI: cli } })
+  return checkDeck(deck, clis)
 }
 
 describe('the machine has a docker CLI to check against', () => {
@@ -82,7 +81,7 @@ describe.each(CLIS)('the deck check against %s', (cli) => {
     await check(`${DECKS}/minimal.md`, cli, newer)
     expect(calls.filter(call => call.endsWith(' --help')).length).toBeGreaterThan(0)
     expect((await readdir(cacheDir)).length).toBe(before + 1)
-    expect((await readdir(cacheDir)).filter(name => name.startsWith('cli-flags-99.0.0-test-')).length).toBeGreaterThan(0)
+    expect((await readdir(cacheDir)).filter(name => name.startsWith('docker-flags-99.0.0-test-')).length).toBeGreaterThan(0)
     expect((await readdir(cacheDir)).filter(name => name.endsWith('.tmp'))).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 /**
- * The CLI's help pages, read as decks need them and kept in the user's cache directory:
- * `$XDG_CACHE_HOME/docker-demo/cli-flags-<version>-<hash>.json`. A new CLI version starts a new
- * file; the hash is of `docker --help`, which lists the plugins, so installing the compose
+ * A program's help pages, read as decks need them and kept in the user's cache directory:
+ * `$XDG_CACHE_HOME/docker-demo/<program>-flags-<version>-<hash>.json`. A new version starts a
+ * new file; the hash is of `docker --help`, which lists the plugins, so installing the compose
  * plugin starts one too. Reading every page of a CLI takes ~15 s of CPU (one process per
  * command), so only the commands a deck uses are read, once.
  */
@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { CliSpec, HelpPages } from './cli-spec.ts'
 import { buildCliSpec, CLI_SPEC_FORMAT, pageKey } from './cli-spec.ts'
+import type { DockerProgram } from '../programs.ts'
 import type { RunCli } from './discover.ts'
 import { cliVersion, readPages, runCli } from './discover.ts'
 import { readDockerArgv } from './read-argv.ts'
@@ -35,18 +36,18 @@ interface CacheFile {
 const MAX_ROUNDS = 6
 
 /**
- * The spec of the CLI at `cli` (see which-cli.ts), complete for the given command lines
- * (tokenized, without `docker`): the pages they need are read from the cache, or else asked
- * from the CLI and cached.
+ * The spec of `program` at `cli` (see which-cli.ts), complete for the given command lines
+ * (tokenized, without the program's name): the pages they need are read from the cache, or
+ * else asked from the program and cached.
  */
-export async function loadCliSpec(cli: string, lines: readonly string[][], options: LoadCliSpecOptions = {}): Promise<CliSpec> {
+export async function loadCliSpec(program: DockerProgram, cli: string, lines: readonly string[][], options: LoadCliSpecOptions = {}): Promise<CliSpec> {
   const run = options.run ?? runCli
   const [version, rootPage] = await Promise.all([cliVersion(cli, run), run(cli, ['--help'])])
   const hash = createHash('sha256').update(rootPage).digest('hex').slice(0, 10)
-  const file = path.join(options.cacheDir ?? cacheDirOf(), `cli-flags-${version.replace(/[^\w.+-]/g, '_')}-${hash}.json`)
+  const file = path.join(options.cacheDir ?? cacheDirOf(), `${program}-flags-${version.replace(/[^\w.+-]/g, '_')}-${hash}.json`)
   const pages: HelpPages = { ...(await readCached(file, version)), '': rootPage }
   let added = false
-  let spec = buildCliSpec(pages, cli, version)
+  let spec = buildCliSpec(pages, cli, version, program)
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const wanted = new Map<string, string[]>()
     for (const line of lines) {
@@ -57,7 +58,7 @@ export async function loadCliSpec(cli: string, lines: readonly string[][], optio
       break
     await readPages(cli, [...wanted.values()], pages, run)
     added = true
-    spec = buildCliSpec(pages, cli, version)
+    spec = buildCliSpec(pages, cli, version, program)
   }
   if (added) {
     const cache: CacheFile = { format: CLI_SPEC_FORMAT, version, pages }

@@ -3,13 +3,14 @@
  * built from the help pages that CLI printed (discover.ts collects them). Pure, and plain JSON,
  * so that it can be cached per CLI version.
  */
+import type { DockerProgram } from '../programs.ts'
 import type { HelpOption } from './help-page.ts'
 import { parseHelpPage } from './help-page.ts'
 import type { OperandRule } from './usage.ts'
 import { operandRule } from './usage.ts'
 
 /** Bumped when the shape below changes: a cache in an older shape is rebuilt. */
-export const CLI_SPEC_FORMAT = 1
+export const CLI_SPEC_FORMAT = 2
 
 export interface CommandSpec {
   /** The listed words after `docker`, e.g. ['container', 'ls']; [] for the root. */
@@ -29,9 +30,11 @@ export interface CommandSpec {
 
 export interface CliSpec {
   format: number
-  /** The CLI's path, as resolved by which-cli.ts. */
+  /** Which program it is: its commands are named `docker ...` or `docker-compose ...`. */
+  program: DockerProgram
+  /** The program's path, as resolved by which-cli.ts. */
   cli: string
-  /** `28.2.2`, from `docker --version`. */
+  /** `28.2.2`, from `docker --version` (`1.29.2` from `docker-compose --version`). */
   version: string
   root: CommandSpec
 }
@@ -44,7 +47,10 @@ export function pageKey(path: readonly string[]): string {
   return path.join(' ')
 }
 
-export function buildCliSpec(pages: HelpPages, cli: string, version: string): CliSpec {
+/** The specs of the programs a deck's steps run, those that were asked. */
+export type CliSpecs = Partial<Record<DockerProgram, CliSpec>>
+
+export function buildCliSpec(pages: HelpPages, cli: string, version: string, program: DockerProgram = 'docker'): CliSpec {
   const build = (path: string[], plugin: boolean): CommandSpec => {
     const text = pages[pageKey(path)]
     const page = parseHelpPage(text ?? '', path)
@@ -70,7 +76,7 @@ export function buildCliSpec(pages: HelpPages, cli: string, version: string): Cl
     }
     return spec
   }
-  return { format: CLI_SPEC_FORMAT, cli, version, root: build([], false) }
+  return { format: CLI_SPEC_FORMAT, program, cli, version, root: build([], false) }
 }
 
 /** The subcommand a word names under `parent`, aliases resolved. */

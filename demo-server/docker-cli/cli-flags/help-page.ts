@@ -6,6 +6,9 @@
  * The layout is cobra's help template with pflag's option table, as both the 20.10 and the
  * 28.x CLIs print it: a section starts with an unindented `Title:` line, entries are indented,
  * and a value-taking option shows its type after the name (`-e, --env list`), a boolean none.
+ * Compose v1's docopt pages are close enough to read the same way: their usage lines start at
+ * the command (`up [options] [SERVICE...]`), and a value is a placeholder (`-p, --project-name
+ * NAME`, `--index=index`), sometimes one space from the description.
  */
 
 export interface HelpOption {
@@ -34,8 +37,10 @@ export interface HelpPage {
 }
 
 const SECTION = /^(\S[^:]*):\s*$/
-const OPTION = /^ {2,6}(?:-([A-Za-z0-9]),\s+)?--([A-Za-z0-9][\w-]*)(?: ([^\s]+))?(?:\s{2,}|$)/
-const SHORT_ONLY_OPTION = /^ {2}-([A-Za-z0-9])(?: ([^\s-][^\s]*))?(?:\s{2,}|$)/
+/** `--name`, then a value: `=value`, a word set apart from the description by two spaces, or
+ *  (docopt) a placeholder in capitals or <brackets> just before a one-space description. */
+const OPTION = /^ {2,6}(?:-([A-Za-z0-9]),\s+)?--([A-Za-z0-9][\w-]*)(?:=(\S+)| (\S+)(?=\s{2,}|$)| ([A-Z][\w=.-]*|<[^>]+>)(?= ))?(?:\s|$)/
+const SHORT_ONLY_OPTION = /^ {2,6}-([A-Za-z0-9])(?: ([^\s-]\S*))?(?:\s{2,}|$)/
 const COMMAND = /^\s{2}([a-z][\w-]*)(\*?)(?:\s{2,}|$)/
 
 /** Parses the page; `path` is the command it documents (e.g. ['container', 'ls']), used to
@@ -43,12 +48,15 @@ const COMMAND = /^\s{2}([a-z][\w-]*)(\*?)(?:\s{2,}|$)/
 export function parseHelpPage(text: string, path: readonly string[]): HelpPage {
   const page: HelpPage = { usage: [], aliases: [], commands: [], options: [] }
   let section = ''
+  let usageIndent: number | undefined
   for (const line of text.replace(/\r/g, '').split('\n')) {
     if (line.trim() === '')
       continue
     if (line.startsWith('Usage:')) {
       section = 'usage'
-      page.usage.push(line.slice('Usage:'.length).trim())
+      const usage = line.slice('Usage:'.length).trim()
+      if (usage)
+        page.usage.push(usage)
       continue
     }
     const heading = SECTION.exec(line)
@@ -60,8 +68,15 @@ export function parseHelpPage(text: string, path: readonly string[]): HelpPage {
       section = '' // the description, or a closing "Run 'docker COMMAND --help'" line
       continue
     }
-    if (section === 'usage' && /^\s+docker\b/.test(line))
-      page.usage.push(line.trim())
+    if (section === 'usage') {
+      // Another usage; or (docopt) the rest of the one above, indented deeper than the first.
+      const indent = /^\s*/.exec(line)![0].length
+      usageIndent ??= indent
+      if (indent > usageIndent && page.usage.length > 0)
+        page.usage[page.usage.length - 1] += ` ${line.trim()}`
+      else
+        page.usage.push(line.trim())
+    }
     else if (section === 'aliases')
       page.aliases.push(...readAliases(line, path))
     else if (section.endsWith('commands'))
@@ -98,7 +113,7 @@ function readCommand(line: string, page: HelpPage): void {
 function readOption(line: string, page: HelpPage): void {
   const long = OPTION.exec(line)
   if (long) {
-    const option: HelpOption = { long: `--${long[2]}`, takesValue: long[3] !== undefined }
+    const option: HelpOption = { long: `--${long[2]}`, takesValue: (long[3] ?? long[4] ?? long[5]) !== undefined }
     if (long[1])
       option.short = `-${long[1]}`
     page.options.push(option)

@@ -1,5 +1,5 @@
 /**
- * Reads a tokenized docker command line (without the leading `docker`) the way the CLI in a
+ * Reads a tokenized command line (without the leading `docker` or `docker-compose`) the way the program in a
  * CliSpec would: global options, subcommands (aliases too), the command's flags (pflag's
  * `--name value`, `--name=value`, `-abc`, `-p8080:80`), and operands. It never throws: every
  * problem on the line is collected, so the deck check can report them all at once. Pure.
@@ -33,20 +33,20 @@ const HELP: HelpOption = { long: '--help', takesValue: false }
 
 export function readDockerArgv(spec: CliSpec, argv: readonly string[], options: ReadOptions = {}): ReadCommand {
   const result: ReadCommand = { flags: new Map(), operands: [], problems: [], unreadPages: [] }
-  let i = readFlags(spec.root, argv, 0, result, options, { stopAtOperand: true })
+  const name = (command: CommandSpec) => commandName(spec, command)
+  let i = readFlags(spec.root, name, argv, 0, result, options, { stopAtOperand: true })
 
   let node = spec.root
   while (Object.keys(node.subcommands).length > 0 || node.unread) {
     if (node.unread) {
       result.unreadPages.push(node.path)
-      result.problems.push(`"${commandName(node)} --help" could not be read`)
+      result.problems.push(`"${name(node)} --help" could not be read`)
       return result
     }
     const word = argv[i]
-    const name = commandName(node)
     if (word === undefined || word.startsWith('-')) {
       const some = Object.keys(node.subcommands).slice(0, 6).join(', ')
-      result.problems.push(`"${name}" needs a subcommand (${some}, ...; see ${name} --help)`)
+      result.problems.push(`"${name(node)}" needs a subcommand (${some}, ...; see ${name(node)} --help)`)
       return result
     }
     const next = subcommand(node, word)
@@ -55,13 +55,13 @@ export function readDockerArgv(spec: CliSpec, argv: readonly string[], options: 
     const unreadSiblings = node === spec.root ? [] : Object.values(node.subcommands).filter(child => child.unread)
     if (!next && unreadSiblings.length > 0) {
       result.unreadPages.push(...unreadSiblings.map(child => child.path))
-      result.problems.push(`"${commandName(node)} ${word}" is not listed; its aliases are not read yet`)
+      result.problems.push(`"${name(node)} ${word}" is not listed; its aliases are not read yet`)
       return result
     }
     if (!next) {
-      result.problems.push(node === spec.root && word === 'compose'
+      result.problems.push(node === spec.root && word === 'compose' && spec.program === 'docker'
         ? composeMissing()
-        : `unknown docker subcommand "${[...node.path, word].join(' ')}" (see ${name} --help)`)
+        : `unknown ${spec.program} subcommand "${[...node.path, word].join(' ')}" (see ${name(node)} --help)`)
       return result
     }
     node = next
@@ -69,14 +69,14 @@ export function readDockerArgv(spec: CliSpec, argv: readonly string[], options: 
   }
   result.command = node
   result.flags.clear() // global options are not the command's
-  readFlags(node, argv, i, result, options, { stopAtOperand: false })
+  readFlags(node, name, argv, i, result, options, { stopAtOperand: false })
   if (!options.lenient)
-    result.problems.push(...arityProblems(node, result.operands.length))
+    result.problems.push(...arityProblems(node, name(node), result.operands.length))
   return result
 }
 
-export function commandName(command: CommandSpec): string {
-  return ['docker', ...command.path].join(' ')
+export function commandName(spec: CliSpec, command: CommandSpec): string {
+  return [spec.program, ...command.path].join(' ')
 }
 
 /** The CLI's version and path are not in the message: the check names them once, above. */
@@ -85,8 +85,8 @@ function composeMissing(): string {
 }
 
 /** Reads flags and operands from argv[at]; returns where it stopped. */
-function readFlags(command: CommandSpec, argv: readonly string[], at: number, result: ReadCommand, options: ReadOptions, mode: { stopAtOperand: boolean }): number {
-  const name = commandName(command)
+function readFlags(command: CommandSpec, nameOf: (command: CommandSpec) => string, argv: readonly string[], at: number, result: ReadCommand, options: ReadOptions, mode: { stopAtOperand: boolean }): number {
+  const name = nameOf(command)
   const commandAfter = command.operands.commandAfter
   const find = (written: string) => written === '--help' ? HELP : command.options.find(o => o.long === written || o.short === written)
   const add = (option: HelpOption, value: string) => {
@@ -177,12 +177,11 @@ function readFlags(command: CommandSpec, argv: readonly string[], at: number, re
   return i
 }
 
-function arityProblems(command: CommandSpec, count: number): string[] {
+function arityProblems(command: CommandSpec, name: string, count: number): string[] {
   const { min, max } = command.operands
-  const name = commandName(command)
   if (count < min)
     return [`"${name}" needs ${min === 1 ? 'an argument' : `at least ${min} arguments`}${count > 0 ? `, got ${count}` : ''} (usage: see ${name} --help)`]
   if (max !== null && count > max)
-    return [`"${name}" takes at most ${max} argument${max === 1 ? '' : 's'}, got ${count}`]
+    return [max === 0 ? `"${name}" takes no arguments, got ${count}` : `"${name}" takes at most ${max} argument${max === 1 ? '' : 's'}, got ${count}`]
   return []
 }

@@ -29,13 +29,21 @@ export function operandRule(usage: readonly string[], path: readonly string[]): 
 }
 
 function ruleOfLine(line: string, path: readonly string[]): OperandRule {
-  const items = topLevelItems(line.replace(/\s*\|\s*/g, '|')).slice(1 + path.length)
+  const items = topLevelItems(line.replace(/\s*\|\s*/g, '|'))
+  // cobra writes the program (`docker container ls ...`), docopt starts at the command (`up ...`).
+  let start = /^docker(?:-compose)?$/.test(items[0] ?? '') ? 1 : 0
+  for (const word of path) {
+    if (items[start] === word)
+      start += 1
+  }
   const rule: OperandRule = { min: 0, max: 0 }
   let positional = 0
-  for (const item of items) {
+  for (const item of items.slice(start)) {
     const optional = item.startsWith('[') && item.endsWith(']')
     const inner = optional ? item.slice(1, -1) : item
-    if (inner === 'OPTIONS')
+    // Options are checked against the option table: `[OPTIONS]`, docopt's `[options]`, `[--]`
+    // and the options it spells out (`[-e KEY=VAL...]`).
+    if (/^options$/i.test(inner) || inner.startsWith('-'))
       continue
     if (inner === 'COMMAND' && rule.commandAfter === undefined)
       rule.commandAfter = positional

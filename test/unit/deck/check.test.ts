@@ -8,7 +8,7 @@ import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
 /** The problems, the same with every captured CLI. */
 function problemsOf(...lines: string[]): string[] {
   const source = `<DockerDemo id="d">\n\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n\n</DockerDemo>\n`
-  const [first, ...rest] = CAPTURED_SPECS.map(cli => checkDeck(parseDeck(source, 'deck.md', cli), cli).map(formatProblem))
+  const [first, ...rest] = CAPTURED_SPECS.map(cli => checkDeck(parseDeck(source, 'deck.md', { docker: cli }), { docker: cli }).map(formatProblem))
   for (const other of rest)
     expect(other).toEqual(first)
   return first

@@ -1,5 +1,6 @@
 /**
- * One snapshot per fixture deck, the same against every captured CLI (test/fixtures/docker-help).
+ * One snapshot per fixture deck, the same against every captured CLI (test/fixtures/docker-help),
+ * with the captured compose v1 for `docker-compose` lines.
  * Broken fixtures plant their problems and say where with `<!-- expect-problem: LINE: text -->`;
  * the check must find exactly those, with each CLI.
  */
@@ -10,16 +11,18 @@ import { checkDeck } from '../../../demo-server/deck/check'
 import { formatProblem } from '../../../demo-server/deck/model'
 import { parseDeck } from '../../../demo-server/deck/parse'
 import type { CliSpec } from '../../../demo-server/docker-cli/cli-flags/cli-spec'
-import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
+import { CAPTURED_SPECS, capturedSpec } from '../../fixtures/docker-help/captured'
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/decks')
 const EXPECT = /<!-- expect-problem: (\d+): (.*?) -->/g
 
+const COMPOSE = capturedSpec('1.29', 'docker-compose')
+
 function analyse(name: string, cli: CliSpec) {
   const file = `test/fixtures/decks/${name}`
   const source = readFileSync(join(FIXTURES, name), 'utf8')
-  const deck = parseDeck(source, file, cli)
-  const problems = checkDeck(deck, cli)
+  const deck = parseDeck(source, file, { 'docker': cli, 'docker-compose': COMPOSE })
+  const problems = checkDeck(deck, { 'docker': cli, 'docker-compose': COMPOSE })
   const expected = [...source.matchAll(EXPECT)].map(([, line, text]) => ({ line: Number(line), text }))
   return { source, deck, problems, expected }
 }

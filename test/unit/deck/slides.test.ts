@@ -14,7 +14,7 @@ describe('slides.md', () => {
   })
 
   it.each(CAPTURED_SPECS.map(cli => [cli.version, cli] as const))('passes the deck check against docker %s', async (_version, cli) => {
-    const deck = await loadDeck('slides.md', cli)
-    expect(checkDeck(deck, cli).map(formatProblem)).toEqual([])
+    const deck = await loadDeck('slides.md', { docker: cli })
+    expect(checkDeck(deck, { docker: cli }).map(formatProblem)).toEqual([])
   })
 })

@@ -2,7 +2,7 @@
  *  specs, and command lines read against them. Pure. */
 import { describe, expect, it } from 'vitest'
 import { buildCliSpec } from '../../../demo-server/docker-cli/cli-flags/cli-spec'
-import { FALLBACK_SPEC } from '../../../demo-server/docker-cli/cli-flags/fallback-spec'
+import { FALLBACK_SPEC, FALLBACK_SPECS } from '../../../demo-server/docker-cli/cli-flags/fallback-spec'
 import { parseHelpPage } from '../../../demo-server/docker-cli/cli-flags/help-page'
 import { readDockerArgv } from '../../../demo-server/docker-cli/cli-flags/read-argv'
 import { operandRule } from '../../../demo-server/docker-cli/cli-flags/usage'
@@ -145,6 +145,40 @@ describe('the fallback the parser uses without a CLI', () => {
   })
 })
 
+describe('compose v1 (docopt help pages, captured from Debian\'s docker-compose 1.29)', () => {
+  const compose = capturedSpec('1.29', 'docker-compose')
+
+  it('reads its global options, commands, flags and operands', () => {
+    const up = readDockerArgv(compose, '-f app/docker-compose.yml -p shop up -d --scale web=2 web db'.split(' '))
+    expect(up.problems).toEqual([])
+    expect(up.command?.path).toEqual(['up'])
+    expect(up.flags.get('--scale')).toEqual(['web=2'])
+    expect(up.operands).toEqual(['web', 'db'])
+    // `-e, --env KEY=VAL Set ...`: a placeholder one space from its description still takes a value.
+    const exec = readDockerArgv(compose, 'exec -T -e A=1 --index=2 web sh -c ls'.split(' '))
+    expect(exec.problems).toEqual([])
+    expect(exec.operands).toEqual(['web', 'sh', '-c', 'ls'])
+  })
+
+  it('names its problems as compose does', () => {
+    expect(readDockerArgv(compose, 'up --frob'.split(' ')).problems).toEqual(['unknown flag "--frob" for "docker-compose up"'])
+    expect(readDockerArgv(compose, 'down web'.split(' ')).problems).toEqual(['"docker-compose down" takes no arguments, got 1'])
+    expect(readDockerArgv(compose, 'exec web'.split(' ')).problems[0]).toMatch(/^"docker-compose exec" needs at least 2 arguments/)
+    expect(readDockerArgv(compose, 'frob'.split(' ')).problems[0]).toMatch(/^unknown docker-compose subcommand "frob"/)
+  })
+
+  it('the fallback knows every boolean of its root, exec and run', () => {
+    const booleans = (options: { long?: string, short?: string, takesValue: boolean }[]) =>
+      options.filter(o => !o.takesValue && o.long !== '--help').map(o => `${o.long} ${o.short ?? ''}`).sort()
+    const fallback = FALLBACK_SPECS['docker-compose'].root
+    for (const [name, real] of [['', compose.root], ['exec', compose.root.subcommands.exec], ['run', compose.root.subcommands.run]] as const) {
+      const known = booleans((name ? fallback.subcommands[name] : fallback).options)
+      for (const flag of booleans(real.options))
+        expect(known, `docker-compose ${name}`).toContain(flag)
+    }
+  })
+})
+
 describe('the parser without a CLI and with one agree on the seed deck', () => {
   it('finds the same containers entered', async () => {
     const { loadDeck } = await import('../../../demo-server/deck/load')
@@ -152,6 +186,6 @@ describe('the parser without a CLI and with one agree on the seed deck', () => {
     const withoutCli = entered(await loadDeck('slides.md'))
     expect(withoutCli.filter(Boolean).length).toBeGreaterThan(3)
     for (const spec of CAPTURED_SPECS)
-      expect(entered(await loadDeck('slides.md', spec))).toEqual(withoutCli)
+      expect(entered(await loadDeck('slides.md', { docker: spec }))).toEqual(withoutCli)
   })
 })
