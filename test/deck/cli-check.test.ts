@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -100,6 +100,21 @@ describe('npm run check', () => {
     expect(result.stdout).toContain(`(${cli})`)
     expect(result.stderr).toContain(`${DECKS}/broken-flags.md:10: unknown flag "-Z" for "docker run"`)
     expect(result.stderr).toContain(`${DECKS}/broken-flags.md:15: "docker compose" needs the compose plugin`)
+  })
+
+  it('checks docker-compose lines against compose v1 on PATH, and names what to install without it', async () => {
+    const found = await checkCommand([`${DECKS}/compose.md`], {})
+    expect(found.stderr).toBe('')
+    expect(found.stdout).toMatch(/checking against docker \S+ \(.*\) and docker-compose 1\.\d+\.\d+ \(.*docker-compose\)/)
+    expect(found.code).toBe(0)
+    const docker = path.join(cacheDir, 'only-docker')
+    await mkdir(docker, { recursive: true })
+    await symlink(CLIS[0], path.join(docker, 'docker'))
+    const missing = await checkCommand([`${DECKS}/compose.md`], { PATH: docker, DOCKER_DEMO_CLI: '' })
+    expect(missing.code).toBe(1)
+    const lines = missing.stderr.split('\n').filter(line => line.includes('this step runs docker-compose, and there is none'))
+    expect(lines.length).toBe(6)
+    expect(lines[0]).toMatch(/^test\/fixtures\/decks\/compose\.md:23: .*apt-get install docker-compose/)
   })
 
   it('names what to install when there is no docker CLI', async () => {
