@@ -7,7 +7,7 @@
 import type { Deck, DeckProblem, Demo, Step } from './model.ts'
 import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { redirectingOption, redirectingOptionProblem } from '../docker-cli/programs.ts'
+import { forbiddenGlobalOption, forbiddenGlobalOptionProblem } from '../docker-cli/programs.ts'
 import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
@@ -157,9 +157,9 @@ function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
     report(unsetVariable(name))
 
   const { program } = step.target
-  const redirecting = redirectingOption(argv.slice(1))
-  if (redirecting)
-    report(redirectingOptionProblem(program, redirecting))
+  const forbidden = forbiddenGlobalOption(program, argv.slice(1))
+  if (forbidden)
+    report(forbiddenGlobalOptionProblem(program, forbidden))
   const cli = clis[program] ?? { missing: `"${program}" was not asked about` }
   if ('missing' in cli) {
     report(cli.missing)

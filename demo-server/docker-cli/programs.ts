@@ -31,49 +31,77 @@ export function programOf(command: string): DockerProgram | undefined {
   return (DOCKER_PROGRAMS as readonly string[]).includes(first ?? '') ? first as DockerProgram : undefined
 }
 
-/** Global options that take a value, of both programs (docker: `docker --help`; compose v1:
- *  `docker-compose --help`): the word after them is their value, not the subcommand. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set([
-  '--config', '-c', '--context', '-H', '--host', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey',
-  '-f', '--file', '-p', '--project-name', '--profile', '--ansi', '--project-directory', '--env-file',
-])
+/**
+ * The global options a step may give each program (true: it takes a value). Anything else before
+ * the subcommand is refused, not only -H and --context:
+ * - compose v1 reads its options with docopt, which takes any unambiguous prefix of a long one
+ *   (`--ho=tcp://x` is --host; `--project-n x -H y` hides -H behind an option whose value we
+ *   would not know to skip);
+ * - compose v1's `--context default` is docker-py's built-in default context, the local socket,
+ *   not DOCKER_HOST; for the docker CLI, `default` is DOCKER_HOST;
+ * - the docker CLI's `--config DIR` runs DIR/cli-plugins/docker-NAME, a program of the deck's;
+ * - `--tls*` only change how the program talks to our unix socket.
+ */
+const ALLOWED_GLOBALS: Record<DockerProgram, Record<string, boolean>> = {
+  'docker': {
+    '-D': false, '--debug': false, '-l': true, '--log-level': true, '-c': true, '--context': true,
+    '-v': false, '--version': false, '-h': false, '--help': false,
+  },
+  'docker-compose': {
+    '-f': true, '--file': true, '-p': true, '--project-name': true, '--profile': true,
+    '--project-directory': true, '--env-file': true, '--ansi': true, '--no-ansi': false,
+    '--verbose': false, '--log-level': true, '--compatibility': false, '-v': false,
+    '--version': false, '-h': false, '--help': false,
+  },
+}
+
+/** Refused options whose value the refusal shows (`-H unix:///s`). */
+const SHOWN_WITH_VALUE = new Set(['-H', '--host', '-c', '--context', '--config', '--tlscacert', '--tlscert', '--tlskey'])
 
 /**
- * A global option that would send the program to another engine than our proxy: DOCKER_HOST is
- * the proxy (engine/cli-launch.ts), and `-H` and `--context` win over it. Only global options
- * count: a container's own command (`curl -H ...`) is not the program's. `--context default`
- * is the one context that stays on DOCKER_HOST.
+ * The first global option of `argv` (the words after the program's name) that a step may not
+ * give, as written; undefined when there is none. Only global options count: a container's own
+ * command (`curl -H ...`) is not the program's.
  */
-export function redirectingOption(argv: readonly string[]): string | undefined {
+export function forbiddenGlobalOption(program: DockerProgram, argv: readonly string[]): string | undefined {
+  const allowed = ALLOWED_GLOBALS[program]
+  const shown = (arg: string, flag: string, attached: string, i: number) =>
+    attached === '' && SHOWN_WITH_VALUE.has(flag) && argv[i + 1] !== undefined ? `${arg} ${argv[i + 1]}` : arg
+  const contextAllowed = (value: string | undefined) => program === 'docker' && value === 'default'
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
-    if (arg === '--' || !arg.startsWith('-'))
+    if (arg === '--' || arg === '-' || !arg.startsWith('-'))
       return undefined // the subcommand: its flags are its own
-    let flag: string
-    let attached: string | undefined
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=')
-      flag = eq === -1 ? arg : arg.slice(0, eq)
-      attached = eq === -1 ? undefined : arg.slice(eq + 1)
+      const flag = eq === -1 ? arg : arg.slice(0, eq)
+      const attached = eq === -1 ? undefined : arg.slice(eq + 1)
+      if (!Object.hasOwn(allowed, flag))
+        return shown(arg, flag, attached ?? '', i)
+      if (flag === '--context' && !contextAllowed(attached ?? argv[i + 1]))
+        return shown(arg, flag, attached ?? '', i)
+      if (allowed[flag] && attached === undefined)
+        i += 1
+      continue
     }
-    else {
-      // A cluster of shorthands (`-DH unix:///...`): the first that takes a value ends it.
-      const at = [...arg.slice(1)].findIndex(letter => GLOBAL_OPTIONS_WITH_VALUE.has(`-${letter}`)) + 1
-      flag = at > 0 ? `-${arg[at]}` : arg.slice(0, 2)
-      attached = at > 0 && at < arg.length - 1 ? arg.slice(at + 1).replace(/^=/, '') : undefined
+    // A cluster of shorthands (`-DH unix:///...`): the first that takes a value ends it.
+    for (let j = 1; j < arg.length; j++) {
+      const flag = `-${arg[j]}`
+      const rest = arg.slice(j + 1).replace(/^=/, '')
+      if (!Object.hasOwn(allowed, flag))
+        return shown(arg, flag, rest, i)
+      if (!allowed[flag])
+        continue
+      if (flag === '-c' && !contextAllowed(rest || argv[i + 1]))
+        return shown(arg, flag, rest, i)
+      if (!rest)
+        i += 1
+      break
     }
-    const value = attached ?? argv[i + 1]
-    const shown = attached === undefined && value !== undefined ? `${arg} ${value}` : arg
-    if (flag === '-H' || flag === '--host')
-      return shown
-    if ((flag === '-c' || flag === '--context') && value !== 'default')
-      return shown
-    if (attached === undefined && GLOBAL_OPTIONS_WITH_VALUE.has(flag))
-      i += 1
   }
   return undefined
 }
 
-export function redirectingOptionProblem(program: DockerProgram, option: string): string {
-  return `"${program} ${option}" would talk to another engine than the demo server's proxy, which labels and scopes what the deck does: remove it (the demos run on the engine the server is connected to: DOCKER_HOST, the docker context, or the local socket)`
+export function forbiddenGlobalOptionProblem(program: DockerProgram, option: string): string {
+  return `"${program} ${option}": every step goes through the demo server's proxy, which labels and scopes what the deck does, and this option would go around it (another engine or context, TLS settings, a config directory with its own plugins). Remove it; before the subcommand, a step may give ${program} only ${Object.keys(ALLOWED_GLOBALS[program]).join(', ')}, spelled in full`
 }

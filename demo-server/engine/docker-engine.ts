@@ -14,7 +14,7 @@ import { DemoError } from '../protocol.ts'
 import type { CliCall } from './cli-step.ts'
 import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { redirectingOption, redirectingOptionProblem } from '../docker-cli/programs.ts'
+import { forbiddenGlobalOption, forbiddenGlobalOptionProblem } from '../docker-cli/programs.ts'
 import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
 import type { Connection } from './connection.ts'
 import { undefinedIfNotFound } from './errors.ts'
@@ -128,9 +128,9 @@ export class DockerEngine implements DemoEngine {
     const where = `Step ${step.index} (${step.loc.file}:${step.loc.line})`
     if (argv[0] !== program)
       throw new DemoError('UNSUPPORTED_COMMAND', `${where}: a ${program} step starts with "${program}", got "${argv[0] ?? ''}"`)
-    const redirecting = redirectingOption(argv.slice(1))
-    if (redirecting)
-      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${redirectingOptionProblem(program, redirecting)}`)
+    const forbidden = forbiddenGlobalOption(program, argv.slice(1))
+    if (forbidden)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${forbiddenGlobalOptionProblem(program, forbidden)}`)
     return argv.slice(1)
   }
 

@@ -1,10 +1,24 @@
 /** Which global options would take a step past the proxy (programs.ts). */
 import { describe, expect, it } from 'vitest'
-import { programOf, redirectingOption } from '../../../demo-server/docker-cli/programs'
+import { programOf, forbiddenGlobalOption } from '../../../demo-server/docker-cli/programs'
 
 const argv = (line: string) => line.split(' ').filter(Boolean)
 
-describe('redirectingOption', () => {
+describe('forbiddenGlobalOption', () => {
+  it.each([
+    ['docker-compose', '--context default down', '--context default'],
+    ['docker-compose', '-c default down', '-c default'],
+    ['docker-compose', '--ho=tcp://h:2375 ps', '--ho=tcp://h:2375'],
+    ['docker-compose', '--hos tcp://h:2375 up -d', '--hos'],
+    ['docker-compose', '--cont=prod ps', '--cont=prod'],
+    ['docker-compose', '--project-n x -H unix:///s down', '--project-n'],
+    ['docker-compose', '--tlsverify ps', '--tlsverify'],
+    ['docker', '--config ./cfg compose up', '--config ./cfg'],
+    ['docker', '--conf=./cfg ps', '--conf=./cfg'],
+  ] as const)('refuses %s "%s"', (program, line, option) => {
+    expect(forbiddenGlobalOption(program, argv(line))).toBe(option)
+  })
+
   it.each([
     ['-H unix:///var/run/docker.sock rm -f x', '-H unix:///var/run/docker.sock'],
     ['--host=tcp://10.0.0.1:2375 ps', '--host=tcp://10.0.0.1:2375'],
@@ -14,9 +28,10 @@ describe('redirectingOption', () => {
     ['--context other ps', '--context other'],
     ['-c=remote ps', '-c=remote'],
     ['-f app/compose.yml -p shop -H unix:///s down', '-H unix:///s'],
-    ['--log-level debug --config /tmp/c -c prod ps', '-c prod'],
+    ['--log-level debug -c prod ps', '-c prod'],
   ])('refuses "%s"', (line, option) => {
-    expect(redirectingOption(argv(line))).toBe(option)
+    const program = line.includes('-f ') ? 'docker-compose' : 'docker'
+    expect(forbiddenGlobalOption(program, argv(line))).toBe(option)
   })
 
   it.each([
@@ -28,7 +43,8 @@ describe('redirectingOption', () => {
     '-f compose.yml -p web up -d',
     'exec web sh -c "docker -H x ps"',
   ])('lets "%s" through', (line) => {
-    expect(redirectingOption(argv(line))).toBeUndefined()
+    const program = /-f |exec web/.test(line) ? 'docker-compose' : 'docker'
+    expect(forbiddenGlobalOption(program, argv(line))).toBeUndefined()
   })
 })
 

@@ -45,7 +45,7 @@ describe('launching the docker CLI', () => {
   // Which CLI: test/unit/docker-cli/which-cli.test.ts (one lookup for the check and the runs).
   it('points the CLI at the proxy and drops what would send it elsewhere; HOME stays', () => {
     const env = cliEnvironment({ HOME: '/home/p', DOCKER_HOST: 'tcp://remote:2376', DOCKER_CONTEXT: 'prod', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/c', PATH: '/bin' }, 'unix:///tmp/p/engine.sock', true)
-    expect(env).toEqual({ HOME: '/home/p', PATH: '/bin', DOCKER_HOST: 'unix:///tmp/p/engine.sock', TERM: 'xterm-256color' })
+    expect(env).toEqual({ HOME: '/home/p', PATH: '/bin', DOCKER_HOST: 'unix:///tmp/p/engine.sock', TERM: 'xterm-256color', DOCKER_CONTEXT: '', DOCKER_TLS: '', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '', DOCKER_API_VERSION: '', DOCKER_CONFIG: '/home/p/.docker' })
   })
 })
 
