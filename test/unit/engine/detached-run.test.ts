@@ -1,0 +1,27 @@
+/** Which stopped steps keep the containers they started (demo-server/engine/cli-step.ts). */
+import { describe, expect, it } from 'vitest'
+import { parseDeck } from '../../../demo-server/deck/parse'
+import { tokenize } from '../../../demo-server/docker-cli/tokenize'
+import { isDetachedRun } from '../../../demo-server/engine/cli-step'
+
+function detached(line: string): boolean {
+  const step = parseDeck(`<DockerDemo id="d">\n\n\`\`\`sh\n${line}\n\`\`\`\n\n</DockerDemo>\n`, 'deck.md').demos[0].steps[0]
+  return isDetachedRun({ step, args: tokenize(step.command, { variable: () => 'x', pwd: () => '/w' }).slice(1) })
+}
+
+describe('isDetachedRun', () => {
+  it('is a docker run, or compose up or run, with -d', () => {
+    expect(detached('docker run -d --name web nginx')).toBe(true)
+    expect(detached('docker container run -dit alpine sh')).toBe(true)
+    expect(detached('docker-compose -f a.yml up -d')).toBe(true)
+    expect(detached('docker-compose run -d web')).toBe(true)
+  })
+
+  it('is not a foreground run, --detach=false, or -d inside the container\'s command', () => {
+    expect(detached('docker run --rm alpine sleep 5')).toBe(false)
+    expect(detached('docker run --detach=false alpine true')).toBe(false)
+    expect(detached('docker run alpine sh -c -d')).toBe(false)
+    expect(detached('docker exec -d web sleep 5')).toBe(false)
+    expect(detached('docker-compose up')).toBe(false)
+  })
+})
