@@ -244,6 +244,8 @@ const OPERANDS_NAME = new Map<string, { kind: ObjectKind, removes?: true }>([
   ['network rm', { kind: 'network', removes: true }],
   ['volume inspect', { kind: 'volume' }],
   ['volume rm', { kind: 'volume', removes: true }],
+  ['update', { kind: 'container' }],
+  ['export', { kind: 'container' }],
 ])
 
 /** Commands whose first operand names a container; the rest is something else. */
@@ -324,6 +326,13 @@ function checkReferences(command: CheckedCommand, step: Step, scope: Scope, repo
       if (ops[0])
         scope.add('volume', ops[0], line)
       break
+    case 'rename':
+      if (ops[0] !== undefined && ops[1] !== undefined) {
+        requireContainer(ops[0], scope, report)
+        scope.delete('container', ops[0])
+        scope.add('container', ops[1], line)
+      }
+      break
   }
   if (step.capture)
     scope.add('variable', step.capture, line)
@@ -339,10 +348,23 @@ const HOST_SHELL_VARIABLES = new Set(['HOME', 'PATH', 'PWD', 'USER', 'SHELL', 'H
 export function hostVariables(command: string): string[] {
   const names: string[] = []
   const unquoted = command.replace(/'[^']*'/g, '')
+  const setHere = assignedIn(unquoted)
   for (const [, braced, bare] of unquoted.matchAll(/\$(?:\{([A-Z_][A-Z0-9_]*)\}|([A-Z_][A-Z0-9_]*))/g)) {
     const name = braced ?? bare
-    if (!HOST_SHELL_VARIABLES.has(name) && !names.includes(name))
+    if (!HOST_SHELL_VARIABLES.has(name) && !setHere.has(name) && !names.includes(name))
       names.push(name)
   }
+  return names
+}
+
+/** Names the host step's own shell sets: `X=1`, `export X=1`, `for X in ...`, `read X Y`. */
+function assignedIn(command: string): Set<string> {
+  const names = new Set<string>()
+  for (const [, name] of command.matchAll(/(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_]\w*)=/g))
+    names.add(name)
+  for (const [, name] of command.matchAll(/\bfor\s+([A-Za-z_]\w*)\s+in\b/g))
+    names.add(name)
+  for (const [, list] of command.matchAll(/\bread\s+(?:-\w+\s+)*((?:[A-Za-z_]\w*\s*)+)/g))
+    list.trim().split(/\s+/).forEach(name => names.add(name))
   return names
 }

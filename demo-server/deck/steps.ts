@@ -166,6 +166,8 @@ export function enteredContainer(command: string, capture: string | undefined, s
       return interactive ? read.operands[0] : undefined
     case 'attach':
       return read.operands[0]
+    case 'start':
+      return has('--attach') && has('--interactive') ? read.operands[0] : undefined
     default:
       return undefined
   }
@@ -219,6 +221,9 @@ export function parseSteps(demoId: string, lines: SourceLine[], clis: CliSpecs =
       }
       const target: StepTarget = { kind: 'container', container: current }
       steps.push({ ...base, target, command: match[2].trim(), prompt: `${match[1]} # ` })
+      // The shell ends: a "/ #" line after it has no shell to go to.
+      if (/^exit(?:\s+\d+)?$/.test(match[2].trim()))
+        current = undefined
     }
     else if ((match = CAPTURE.exec(code)) || (match = DOCKER.exec(code))) {
       const capture = match.length === 3 ? match[1] : undefined

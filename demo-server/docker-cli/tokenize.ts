@@ -20,6 +20,17 @@ export interface TokenizeContext {
 
 const OPERATORS = new Set(['|', '&', ';', '<', '>', '`'])
 
+/** Why the operator at `at` cannot be, and what a presenter writes instead. */
+function operatorProblem(text: string, at: number): string {
+  const operator = /^(?:&&|\|\||>>|2>&1|[|&;<>`])/.exec(text.slice(at))?.[0] ?? text[at]
+  const instead = operator === '>' || operator === '>>' || operator === '<'
+    ? 'write files with the command\'s own option (docker save -o FILE, docker load -i FILE, docker export -o FILE), or run the redirection in a "host$" step'
+    : operator === '&&' || operator === ';' || operator === '||'
+      ? 'write each command as a step of its own'
+      : 'run the pipeline in a "host$" step, or inside the container (sh -c "...")'
+  return `shell operator "${operator}" is not supported in a docker step, which runs one command without a shell: ${instead}`
+}
+
 export function tokenize(line: string, context: TokenizeContext): string[] {
   const tokens: string[] = []
   let current = ''
@@ -116,7 +127,7 @@ export function tokenize(line: string, context: TokenizeContext): string[] {
       current += expandDollar()
     }
     else if (OPERATORS.has(ch)) {
-      throw new TokenizeError(`shell operator "${ch}" is not supported in a docker step; put shell pipelines inside the container (sh -c "...")`, i)
+      throw new TokenizeError(operatorProblem(line, i), i)
     }
     else {
       current += ch

@@ -24,6 +24,7 @@ const NAME: HelpOption = { long: '--name', takesValue: true }
 const RUN = [NAME, ...booleans('--detach -d', '--disable-content-trust', '--init', '--interactive -i', '--no-healthcheck', '--oom-kill-disable', '--privileged', '--publish-all -P', '--quiet -q', '--read-only', '--rm', '--sig-proxy', '--tty -t', '--use-api-socket')]
 const EXEC = booleans('--detach -d', '--interactive -i', '--privileged', '--tty -t')
 const ATTACH = booleans('--no-stdin', '--sig-proxy')
+const START = booleans('--attach -a', '--interactive -i')
 
 function command(path: string[], options: HelpOption[], commandAfter?: number): CommandSpec {
   return { path, options, operands: { min: 0, max: null, ...(commandAfter !== undefined ? { commandAfter } : {}) }, subcommands: {}, aliases: {} }
@@ -38,6 +39,7 @@ function terminalCommands(parent: string[]): Record<string, CommandSpec> {
     create: command([...parent, 'create'], RUN, 1),
     exec: command([...parent, 'exec'], EXEC, 1),
     attach: command([...parent, 'attach'], ATTACH),
+    start: command([...parent, 'start'], START),
   }
 }
 

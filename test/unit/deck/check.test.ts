@@ -38,3 +38,29 @@ describe('containers started with --rm', () => {
     expect(problemsOf('docker run -it --rm --name box alpine sh', '/ # ls')).toEqual([])
   })
 })
+
+describe('what presenters write in other talks', () => {
+  it('a "/ # exit" ends the shell: a later "/ #" line has none to go to', () => {
+    expect(problemsOf('docker run -it --name box alpine sh', '/ # exit', '/ # echo after')).toEqual([
+      'deck.md:6: "/ #" runs inside a container, but no earlier step entered one: add "docker run -it", "docker exec -it" or "docker container attach" before it',
+    ])
+  })
+
+  it('docker start -ai enters the container it starts', () => {
+    expect(problemsOf('docker create -it --name life alpine sh', 'docker start -ai life', '/ # echo inside', '/ # exit')).toEqual([])
+  })
+
+  it('follows a rename, and holds update and export to existing containers', () => {
+    expect(problemsOf('docker run -d --name sh1 alpine sleep 60', 'docker rename sh1 sh1b', 'docker stop sh1b', 'docker logs sh1', 'docker update --memory 64m nosuch', 'docker export -o x.tar nosuch')).toEqual([
+      'deck.md:7: container "sh1" is not created by an earlier step of this demo (docker run --name sh1 ...), nor by a demo it uses',
+      'deck.md:8: container "nosuch" is not created by an earlier step of this demo (docker run --name nosuch ...), nor by a demo it uses',
+      'deck.md:9: container "nosuch" is not created by an earlier step of this demo (docker run --name nosuch ...), nor by a demo it uses',
+    ])
+  })
+
+  it('a host step may use what its own shell sets', () => {
+    expect(problemsOf('host$ X=1; echo $X', 'host$ for F in /etc/*.conf; do ls "$F"; done', 'host$ read A B < /etc/hostname; echo $A', 'host$ echo $UNSET')).toEqual([
+      'deck.md:7: $UNSET is not set by an earlier step of this demo (write UNSET=$(docker ...) first)',
+    ])
+  })
+})

@@ -128,8 +128,8 @@ describe('a CLI with the compose plugin', () => {
 })
 
 describe('the fallback the parser uses without a CLI', () => {
-  it.each(CAPTURED_SPECS.map(spec => [spec.version, spec] as const))('knows every boolean flag of run, create, exec, attach, pull and history in docker %s', (_version, spec) => {
-    for (const name of ['run', 'create', 'exec', 'attach', 'pull', 'history']) {
+  it.each(CAPTURED_SPECS.map(spec => [spec.version, spec] as const))('knows every boolean flag of run, create, exec, attach, start, pull and history in docker %s', (_version, spec) => {
+    for (const name of ['run', 'create', 'exec', 'attach', 'start', 'pull', 'history']) {
       const booleans = (options: { long?: string, short?: string, takesValue: boolean }[]) =>
         options.filter(o => !o.takesValue && o.long !== '--help').map(o => `${o.long} ${o.short ?? ''}`).sort()
       const fallback = booleans(FALLBACK_SPEC.root.subcommands[name].options)

@@ -44,6 +44,9 @@ describe('tokenize', () => {
     ['docker ps | grep x', 'shell operator "|"'],
     ['docker ps > out', 'shell operator ">"'],
     ['docker ps; ls', 'shell operator ";"'],
+    ['docker run --rm alpine true && docker ps', 'shell operator "&&" is not supported in a docker step, which runs one command without a shell: write each command as a step of its own'],
+    ['docker save x | gzip > x.tgz', 'run the pipeline in a "host$" step'],
+    ['docker load < x.tar', 'docker load -i FILE'],
     ['echo "`id`"', 'backquote'],
   ])('refuses %s', (line, message) => {
     expect(() => words(line)).toThrow(TokenizeError)
