@@ -145,6 +145,13 @@ describe('the fallback the parser uses without a CLI', () => {
   })
 })
 
+describe('pages read without an engine (discover.ts)', () => {
+  it('hold the flags an older engine would hide: CLI 28 has volume prune --all, this engine (API 1.41) not', () => {
+    expect(readDockerArgv(capturedSpec('28'), 'volume prune --all -f'.split(' ')).problems).toEqual([])
+    expect(readDockerArgv(capturedSpec('20'), 'volume prune --all -f'.split(' ')).problems).toEqual(['unknown flag "--all" for "docker volume prune"'])
+  })
+})
+
 describe('compose v1 (docopt help pages, captured from Debian\'s docker-compose 1.29)', () => {
   const compose = capturedSpec('1.29', 'docker-compose')
 
