@@ -7,7 +7,7 @@
 import type { Deck, DeckProblem, Demo, Step } from './model.ts'
 import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { forbiddenGlobalOption, forbiddenGlobalOptionProblem } from '../docker-cli/programs.ts'
+import { commandParts, forbiddenGlobalOption, forbiddenGlobalOptionProblem, forbiddenVariables, forbiddenVariablesProblem } from '../docker-cli/programs.ts'
 import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
@@ -157,7 +157,11 @@ function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
     report(unsetVariable(name))
 
   const { program } = step.target
-  const forbidden = forbiddenGlobalOption(program, argv.slice(1))
+  const { env, args } = commandParts(argv)
+  const variables = forbiddenVariables(env)
+  if (variables.length > 0)
+    report(forbiddenVariablesProblem(program, variables))
+  const forbidden = forbiddenGlobalOption(program, args)
   if (forbidden)
     report(forbiddenGlobalOptionProblem(program, forbidden))
   const cli = clis[program] ?? { missing: `"${program}" was not asked about` }
@@ -165,7 +169,7 @@ function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
     report(cli.missing)
     return problems
   }
-  const read: ReadCommand = readDockerArgv(cli, argv.slice(1))
+  const read: ReadCommand = readDockerArgv(cli, args)
   for (const message of read.problems)
     reportUnlessExpected(message)
   if (!read.command)
@@ -187,7 +191,7 @@ export function commandLines(deck: Deck, program: DockerProgram): string[][] {
     if (step.target.kind !== 'docker' || step.target.program !== program || step.options.shownOnly)
       continue
     try {
-      lines.push(tokenize(step.command, { variable: name => `$${name}`, pwd: () => PLACEHOLDER_PWD }).slice(1))
+      lines.push(commandParts(tokenize(step.command, { variable: name => `$${name}`, pwd: () => PLACEHOLDER_PWD })).args)
     }
     catch {
       // The check reports the line; there is nothing to ask the CLI about.

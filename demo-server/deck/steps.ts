@@ -6,7 +6,7 @@ import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from 
 import type { CliSpec, CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
 import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { programOf } from '../docker-cli/programs.ts'
+import { ASSIGNMENT, commandParts, programOf } from '../docker-cli/programs.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { tokenize } from '../docker-cli/tokenize.ts'
 
@@ -18,8 +18,10 @@ export interface SourceLine {
 const HOST_PROMPT = /^host\$\s+(.*)$/
 const CONTAINER_PROMPT = /^([~/][^\s#]*) # (.*)$/
 
-const CAPTURE = /^([A-Za-z_]\w*)=\$\(((?:docker|docker-compose)\s.*)\)$/
-const DOCKER = /^(?:\$\s+)?((?:docker|docker-compose)\s.*)$/
+/** `[NAME=value ...] docker ...` or `docker-compose ...`: what a docker step runs. */
+const DOCKER_LINE = String.raw`(?:${ASSIGNMENT}\s+)*(?:docker|docker-compose)\s.*`
+const CAPTURE = new RegExp(String.raw`^([A-Za-z_]\w*)=\$\((${DOCKER_LINE})\)$`)
+const DOCKER = new RegExp(String.raw`^(?:\$\s+)?(${DOCKER_LINE})$`)
 
 const SETTINGS = ['expect-fail', 'timeout', 'online', 'shown-only'] as const
 
@@ -142,7 +144,7 @@ export function enteredContainer(command: string, capture: string | undefined, s
   const spec = cli ?? FALLBACK_SPECS[program]
   let argv: string[]
   try {
-    argv = tokenize(command, lenientContext).slice(1)
+    argv = commandParts(tokenize(command, lenientContext)).args
   }
   catch {
     return undefined // the deck check reports it

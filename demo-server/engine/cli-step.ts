@@ -23,8 +23,10 @@ export interface CliCall {
   proxy: EngineProxy
   /** For stopping what a cancelled step created. */
   docker: Docker
-  /** The step's arguments after `docker`, from the deck's tokenizer. */
+  /** The step's arguments after the program's name, from the deck's tokenizer. */
   args: string[]
+  /** `NAME=value` words written before the program (`DOCKER_BUILDKIT=0 docker build ...`). */
+  env: Record<string, string>
   step: Step
   context: StepRunContext
   io: StepIO
@@ -44,7 +46,7 @@ export function spawnInTerminal(call: CliCall): PtyProcess {
   return PtyProcess.spawn(cli, args, {
     cols: context.cols,
     rows: context.rows,
-    env: cliEnvironment(process.env, proxy.dockerHost, true),
+    env: { ...cliEnvironment(process.env, proxy.dockerHost, true), ...call.env },
     cwd: context.workdir,
   })
 }
@@ -74,7 +76,7 @@ export async function runCaptured(call: CliCall): Promise<{ exitCode: number, st
   const { cli, proxy, args, context, io } = call
   const child = spawn(cli, args, {
     cwd: context.workdir,
-    env: cliEnvironment(process.env, proxy.dockerHost, false),
+    env: { ...cliEnvironment(process.env, proxy.dockerHost, false), ...call.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const out = new StringDecoder('utf8')

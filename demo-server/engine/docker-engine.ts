@@ -14,7 +14,7 @@ import { DemoError } from '../protocol.ts'
 import type { CliCall } from './cli-step.ts'
 import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { forbiddenGlobalOption, forbiddenGlobalOptionProblem } from '../docker-cli/programs.ts'
+import { commandParts, forbiddenGlobalOption, forbiddenGlobalOptionProblem, forbiddenVariables, forbiddenVariablesProblem } from '../docker-cli/programs.ts'
 import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
 import type { Connection } from './connection.ts'
 import { undefinedIfNotFound } from './errors.ts'
@@ -63,7 +63,7 @@ export class DockerEngine implements DemoEngine {
           return { exitCode: await hostStep({ docker, step, context, io }) }
         case 'docker': {
           const { program } = step.target
-          const call: CliCall = { cli: this.#find(program), proxy: this.#proxy(), docker, args: this.#args(step, program, context), step, context, io }
+          const call: CliCall = { cli: this.#find(program), proxy: this.#proxy(), docker, ...this.#commandLine(step, program, context), step, context, io }
           await this.#sessions.leave(context)
           call.proxy.setScope({ deckId: context.deckId, demoId: context.demoId, runId: context.runId })
           const result = await this.#dockerStep(call)
@@ -111,8 +111,8 @@ export class DockerEngine implements DemoEngine {
   }
 
   /** The deck's tokenizer: `$VAR` from the demo's captures, `$(pwd)` the demo's directory. No
-   *  global option may send the program past the proxy. */
-  #args(step: Step, program: DockerProgram, context: StepRunContext): string[] {
+   *  variable or global option may send the program past the proxy. */
+  #commandLine(step: Step, program: DockerProgram, context: StepRunContext): Pick<CliCall, 'env' | 'args'> {
     let argv: string[]
     try {
       argv = tokenize(step.command, {
@@ -126,12 +126,16 @@ export class DockerEngine implements DemoEngine {
       throw error
     }
     const where = `Step ${step.index} (${step.loc.file}:${step.loc.line})`
-    if (argv[0] !== program)
-      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: a ${program} step starts with "${program}", got "${argv[0] ?? ''}"`)
-    const forbidden = forbiddenGlobalOption(program, argv.slice(1))
+    const parts = commandParts(argv)
+    if (parts.program !== program)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: a ${program} step runs "${program}", got "${parts.program}"`)
+    const variables = forbiddenVariables(parts.env)
+    if (variables.length > 0)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${forbiddenVariablesProblem(program, variables)}`)
+    const forbidden = forbiddenGlobalOption(program, parts.args)
     if (forbidden)
       throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${forbiddenGlobalOptionProblem(program, forbidden)}`)
-    return argv.slice(1)
+    return { env: parts.env, args: parts.args }
   }
 
   /** The program the deck check read its flags from too (which-cli.ts); an option names

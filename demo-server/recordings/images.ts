@@ -7,6 +7,7 @@ import type { Step } from '../deck/model.ts'
 import { commandKey } from '../deck/steps.ts'
 import { FALLBACK_SPEC } from '../docker-cli/cli-flags/fallback-spec.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
+import { commandParts } from '../docker-cli/programs.ts'
 import { tokenize } from '../docker-cli/tokenize.ts'
 import { HELPER_IMAGE } from '../engine/host.ts'
 
@@ -37,7 +38,7 @@ export function imagesUsedBy(steps: readonly Step[]): string[] {
       continue
     let argv: string[]
     try {
-      argv = tokenize(step.command, asWritten).slice(1)
+      argv = commandParts(tokenize(step.command, asWritten)).args
     }
     catch {
       continue // a step the check rejects names no image we could look up

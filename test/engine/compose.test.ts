@@ -28,7 +28,7 @@ const FILES: Record<string, string> = {
     'version: "3"',
     'services:',
     '  web:',
-    '    image: alpine:latest',
+    '    image: alpine:${TAG}',
     '    command: sleep 300',
     '    volumes: [data:/data]',
     '  tool:',
@@ -48,7 +48,8 @@ function writeFiles(demo: TestDemo): void {
   }
 }
 
-const compose = `docker-compose -f shop/docker-compose.yml -p ${project}`
+// TAG: the compose file's variable, set before the program as in a shell.
+const compose = `TAG=latest docker-compose -f shop/docker-compose.yml -p ${project}`
 let demo: TestDemo
 
 beforeAll(() => {
@@ -61,6 +62,7 @@ ${compose} exec tool sh
 / # exit
 ${compose} down -v --rmi local -t 1
 docker-compose -H unix:///var/run/docker.sock -p ${project} ps
+DOCKER_HOST=unix:///var/run/docker.sock docker-compose -p ${project} ps
 `)
   writeFiles(demo)
 })
@@ -124,10 +126,13 @@ describe('docker-compose through the proxy', () => {
     await decoy.remove({ force: true })
   })
 
-  it('refuses a global -H that would leave the proxy, naming the step', async () => {
+  it('refuses a global -H, or a DOCKER_HOST set before the program, that would leave the proxy', async () => {
     const error = await demo.run(8).then(() => undefined, (e: unknown) => e)
     expect(error).toBeInstanceOf(DemoError)
     expect((error as DemoError).code).toBe('UNSUPPORTED_COMMAND')
     expect((error as DemoError).message).toMatch(/Step 8 \(inline\.md:\d+\): "docker-compose -H unix:\/\/\/var\/run\/docker\.sock": every step goes through the demo server/)
+    const variable = await demo.run(9).then(() => undefined, (e: unknown) => e)
+    expect((variable as DemoError).code).toBe('UNSUPPORTED_COMMAND')
+    expect((variable as DemoError).message).toMatch(/Step 9 \(inline\.md:\d+\): DOCKER_HOST set for docker-compose: every step goes through/)
   })
 })

@@ -64,3 +64,10 @@ describe('what presenters write in other talks', () => {
     ])
   })
 })
+
+describe('variables set before the program', () => {
+  it('reach the program, except those that would go around the proxy', () => {
+    expect(problemsOf('DOCKER_BUILDKIT=0 docker build -t x .', 'X=$(DOCKER_BUILDKIT=0 docker build -q .)', 'docker run --rm $X')).toEqual([])
+    expect(problemsOf('DOCKER_HOST=tcp://10.0.0.1:2375 docker ps')[0]).toMatch(/^deck\.md:4: DOCKER_HOST set for docker: every step goes through/)
+  })
+})
