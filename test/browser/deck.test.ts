@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TOKEN_PATH } from '../../demo-server/protocol'
-import { gotoSettled, isolate, launchChromium, REPO, requireEngine, startSlidev } from './harness'
+import { gotoSettled, isolate, launchChromium, REPO, requireEngine, startSlidev, untilDrawn } from './harness'
 
 const SCREENSHOTS = path.join(REPO, 'test-results')
 
@@ -37,8 +37,7 @@ async function outputAfter(page: Page, id: string, outcome: string): Promise<str
     const log = slidev.output().split('\n').filter(l => l.includes('[docker-demo]')).slice(-15).join('\n')
     throw new Error(`demo "${id}" showed no "${outcome}" badge in ${page.url()}: ${(error as Error).message.split('\n')[0]}\n--- the demo showed:\n${shown}\n--- the demo server logged:\n${log}`)
   }
-  // The badge comes with the run's end; xterm draws the last output in a frame of its own.
-  await page.locator(`${demo(id)} .terminal-view[data-drawn="true"]`).last().waitFor({ timeout: 30_000 })
+  await untilDrawn(page.locator(demo(id)))
   return page.locator(`${demo(id)} .demo-output`).innerText()
 }
 

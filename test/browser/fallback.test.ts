@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gotoSettled, isolate, launchChromium, startSlidev } from './harness'
+import { gotoSettled, isolate, launchChromium, startSlidev, untilDrawn } from './harness'
 
 let isolation: Isolation
 let slidev: SlidevProcess
@@ -47,6 +47,7 @@ describe('a deck served without an engine', () => {
     expect(await demo('hello').getAttribute('data-source')).toBe('recording')
     expect(await demo('hello').locator('.docker-demo-recorded').getAttribute('title')).toContain('Docker engine not available')
     await demo('hello').locator('.demo-badge[data-outcome="ok"]').waitFor({ timeout: 10_000 })
+    await untilDrawn(demo('hello'))
     expect(await demo('hello').locator('.xterm-rows').innerText()).toContain('hello from the recording')
     // It did try live: the page talks to the demo server, which answers with the engine's state.
     expect(sockets.some(url => url.endsWith('/__docker-demo'))).toBe(true)

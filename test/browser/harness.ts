@@ -3,7 +3,7 @@
  * deck (with the demo server plugin from the repository's vite.config.ts), and Chromium.
  */
 import type { ChildProcess } from 'node:child_process'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { execFile, spawn } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -230,4 +230,11 @@ export async function gotoSettled(page: Page, url: string, timeoutMs = 45_000, w
         throw error
     }
   }
+}
+
+/** Once everything a demo's terminal received is on screen (TerminalView's `data-drawn`): xterm
+ *  parses a write later and paints it on an animation frame after that, so a test that reads
+ *  the rows as soon as the run's badge shows can read them half painted. */
+export async function untilDrawn(demo: Locator, timeoutMs = 30_000): Promise<void> {
+  await demo.locator('.terminal-view[data-drawn="true"]').last().waitFor({ timeout: timeoutMs })
 }

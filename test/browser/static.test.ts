@@ -14,7 +14,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventsText } from '../../components/terminal-feed'
 import { parseRecording } from '../../demo-server/recordings/cast-file'
-import { exitOf, FIXTURE_DECK, freePort, gotoSettled, isolate, launchChromium, outputOf, REPO, SLIDEV, spawnIn, spawnNode, stopChild, waitForUrl } from './harness'
+import { exitOf, FIXTURE_DECK, freePort, gotoSettled, isolate, launchChromium, outputOf, REPO, SLIDEV, spawnIn, spawnNode, stopChild, untilDrawn, waitForUrl } from './harness'
 
 const RECORDINGS = path.join(path.dirname(FIXTURE_DECK), 'recordings/demo-deck')
 
@@ -49,6 +49,7 @@ async function replayToEnd(demoId: string, outcome: string): Promise<void> {
   // A short replay may have ended already (then the button is disabled and the click is a no-op).
   await demo.locator('[data-action="skip"]').evaluate(button => (button as HTMLButtonElement).click())
   await demo.locator(`.demo-badge[data-outcome="${outcome}"]`).last().waitFor({ timeout: 10_000 })
+  await untilDrawn(demo)
 }
 
 beforeAll(async () => {
