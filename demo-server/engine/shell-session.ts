@@ -123,7 +123,8 @@ export class ShellSession {
       const how = echoed === 'aborted' ? 'aborted' : await this.#until(signal, () => this.#phase === 'live' && this.#promptBack())
       if (how === 'aborted')
         return await this.#interrupt(false)
-      if (how === 'exited')
+      // A bare `exit` passes on the status of the line before it, which was judged there.
+      if (how === 'exited' && !/^exit\s*$/.test(step.command.trim()))
         return this.exit!.exitCode
       return judgedExitCode(step, this.#writer?.shown ?? '')
     }
