@@ -12,7 +12,7 @@ import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
 import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize.ts'
-import { commandKey } from './steps.ts'
+import { commandKey, isMadeByStepRef } from './steps.ts'
 
 /** Networks every engine has: never created by a demo, never removed by one. */
 export const BUILTIN_NETWORKS = ['bridge', 'host', 'none'] as const
@@ -205,8 +205,8 @@ function unsetVariable(name: string): string {
 }
 
 function requireContainer(name: string, scope: Scope, report: (message: string) => void): void {
-  // `$VAR` names were checked when the line was tokenized; `service:` is compose's to name.
-  if (/^(?:step|service):|^\$/.test(name) || scope.has('container', name) || scope.has('compose', 'project'))
+  // `$VAR` names were checked when the line was tokenized.
+  if (isMadeByStepRef(name) || name.startsWith('$') || scope.has('container', name) || scope.has('compose', 'project'))
     return
   report(`container "${name}" is not created by an earlier step of this demo (docker run --name ${name} ...), nor by a demo it uses`)
 }

@@ -181,6 +181,12 @@ export function composeContainerRef(service: string): string {
   return `service:${service}`
 }
 
+/** A container the deck names by the step or service that made it, not by a name of its own:
+ *  it exists if that step ran. */
+export function isMadeByStepRef(container: string): boolean {
+  return /^(?:step|service):/.test(container)
+}
+
 export interface StepsResult {
   steps: Step[]
   problems: DeckProblem[]

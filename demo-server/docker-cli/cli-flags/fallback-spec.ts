@@ -2,10 +2,11 @@
  * What the deck parser assumes when no CLI has been asked (the server reading a deck): only
  * which flags of the commands that open a terminal take no value, to find the container a
  * `docker run -it` or `docker exec -it` step enters (and `--name`), and of those that name an
- * image (`pull`, `history`), for a recording's list of images. Read leniently, every
- * other flag takes a value. Compose v1 the same way: its global booleans, `exec` and `run`,
- * which open a terminal unless `-d` or `-T`, and whether `up` is detached. test/unit/docker-cli/cli-flags.test.ts holds these
- * lists to the real programs' pages; `npm run check` parses the deck again with the real specs.
+ * image (`pull`, `history`), for a recording's list of images. Read leniently, every other
+ * flag takes a value. Compose v1 the same way: its global booleans, `exec` and `run`, which
+ * open a terminal unless `-d` or `-T`, and whether `up` is detached.
+ * test/unit/docker-cli/cli-flags.test.ts holds these lists to the real programs' pages;
+ * `npm run check` parses the deck again with the real specs.
  */
 import type { DockerProgram } from '../programs.ts'
 import type { HelpOption } from './help-page.ts'
