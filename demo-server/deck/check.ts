@@ -7,7 +7,7 @@
 import type { Deck, DeckProblem, Demo, Step } from './model.ts'
 import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { commandParts, forbiddenGlobalOption, forbiddenGlobalOptionProblem, forbiddenVariables, forbiddenVariablesProblem } from '../docker-cli/programs.ts'
+import { bypassProblems, commandParts } from '../docker-cli/programs.ts'
 import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
@@ -157,19 +157,14 @@ function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
     report(unsetVariable(name))
 
   const { program } = step.target
-  const { env, args } = commandParts(argv)
-  const variables = forbiddenVariables(env)
-  if (variables.length > 0)
-    report(forbiddenVariablesProblem(program, variables))
-  const forbidden = forbiddenGlobalOption(program, args)
-  if (forbidden)
-    report(forbiddenGlobalOptionProblem(program, forbidden))
+  const parts = commandParts(argv)
+  bypassProblems(program, parts).forEach(report)
   const cli = clis[program] ?? { missing: `"${program}" was not asked about` }
   if ('missing' in cli) {
     report(cli.missing)
     return problems
   }
-  const read: ReadCommand = readDockerArgv(cli, args)
+  const read: ReadCommand = readDockerArgv(cli, parts.args)
   for (const message of read.problems)
     reportUnlessExpected(message)
   if (!read.command)

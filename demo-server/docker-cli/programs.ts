@@ -141,3 +141,17 @@ export function forbiddenGlobalOption(program: DockerProgram, argv: readonly str
 export function forbiddenGlobalOptionProblem(program: DockerProgram, option: string): string {
   return `"${program} ${option}": every step goes through the demo server's proxy, which labels and scopes what the deck does, and this option would go around it (another engine or context, TLS settings, a config directory with its own plugins). Remove it; before the subcommand, a step may give ${program} only ${Object.keys(ALLOWED_GLOBALS[program]).join(', ')}, spelled in full`
 }
+
+/** What in a step's command line would go around the proxy (variables before the program,
+ *  global options before the subcommand), as problems a presenter can act on; none: []. The
+ *  check reports them, and the server refuses to run such a step. */
+export function bypassProblems(program: DockerProgram, parts: Pick<CommandParts, 'env' | 'args'>): string[] {
+  const problems: string[] = []
+  const variables = forbiddenVariables(parts.env)
+  if (variables.length > 0)
+    problems.push(forbiddenVariablesProblem(program, variables))
+  const option = forbiddenGlobalOption(program, parts.args)
+  if (option)
+    problems.push(forbiddenGlobalOptionProblem(program, option))
+  return problems
+}

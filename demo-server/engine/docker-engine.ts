@@ -1,8 +1,8 @@
 /**
  * DemoEngine on the presenter's real docker CLI: `docker ...` steps run it (cli-step.ts), and
- * `docker-compose ...` steps run compose v1, both through the engine proxy (demo-server/proxy/), `run -it` / `exec -it` / `attach` open a shell session
- * that the demo's `/ # ...` lines are typed into (shell-session.ts), `host$` steps run in a
- * helper container (host.ts). dockerode stays for what the server does itself: status, reset,
+ * `docker-compose ...` steps run compose v1, both through the engine proxy (demo-server/proxy/);
+ * `run -it` / `exec -it` / `attach` open a shell session that the demo's `/ # ...` lines are
+ * typed into (shell-session.ts); `host$` steps run in a helper container (host.ts). dockerode stays for what the server does itself: status, reset,
  * stopping what a cancelled step created.
  */
 import fs from 'node:fs'
@@ -14,7 +14,7 @@ import { DemoError } from '../protocol.ts'
 import type { CliCall } from './cli-step.ts'
 import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { commandParts, forbiddenGlobalOption, forbiddenGlobalOptionProblem, forbiddenVariables, forbiddenVariablesProblem } from '../docker-cli/programs.ts'
+import { bypassProblems, commandParts } from '../docker-cli/programs.ts'
 import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
 import type { Connection } from './connection.ts'
 import { undefinedIfNotFound } from './errors.ts'
@@ -129,12 +129,9 @@ export class DockerEngine implements DemoEngine {
     const parts = commandParts(argv)
     if (parts.program !== program)
       throw new DemoError('UNSUPPORTED_COMMAND', `${where}: a ${program} step runs "${program}", got "${parts.program}"`)
-    const variables = forbiddenVariables(parts.env)
-    if (variables.length > 0)
-      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${forbiddenVariablesProblem(program, variables)}`)
-    const forbidden = forbiddenGlobalOption(program, parts.args)
-    if (forbidden)
-      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${forbiddenGlobalOptionProblem(program, forbidden)}`)
+    const [bypass] = bypassProblems(program, parts)
+    if (bypass)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${bypass}`)
     return { env: parts.env, args: parts.args }
   }
 
