@@ -22,7 +22,6 @@ import { NodeDemoClient } from '../server/client.ts'
 import { ACCEPTABLE_OUTCOMES } from '../server/run-manager.ts'
 import type { StandaloneServer } from '../server/standalone.ts'
 import { startStandaloneServer } from '../server/standalone.ts'
-import type { RuntimeInfo } from '../server/state-dir.ts'
 import { requireServerAt, runningServers } from '../server/state-dir.ts'
 
 const USAGE = `Usage:

@@ -5,7 +5,6 @@
  * typed into (shell-session.ts); `host$` steps run in a helper container (host.ts). dockerode stays for what the server does itself: status, reset,
  * stopping what a cancelled step created.
  */
-import fs from 'node:fs'
 import type { Step } from '../deck/model.ts'
 import { TokenizeError, tokenize } from '../docker-cli/tokenize.ts'
 import type { EngineProxy } from '../proxy/index.ts'
