@@ -17,6 +17,15 @@ export const LOGIN_PATH = '/__docker-demo/login'
 export const PROTOCOL_VERSION = 1
 /** Frames above this size are refused (code TOO_LARGE); terminal input is the largest we expect. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
+
+/**
+ * The terminal on a slide, for every run: the ▶ buttons, typing, and rehearsals, so that a replay
+ * has the shape the live run had. 100 columns of 13-px DejaVu Sans Mono (7.8 px a cell,
+ * components/TerminalView.vue) fit the 868-px content width of Slidev's default layout with room
+ * for the output block's padding; 12 rows are what the slide shows before it scrolls, and what a
+ * full-screen program (`top`) draws.
+ */
+export const SLIDE_TERMINAL = { cols: 100, rows: 12 } as const
 /** The most characters (UTF-16 units) one `input` message may carry; a paste is sent in parts. */
 export const MAX_INPUT_CHARS = 16 * 1024
 /** WebSocket close code for a frame above MAX_MESSAGE_BYTES. The socket library closes such a

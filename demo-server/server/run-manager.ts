@@ -20,7 +20,7 @@ import type {
   RunStartedMessage,
   SnapshotMessage,
 } from '../protocol.ts'
-import { DemoError, toErrorPayload } from '../protocol.ts'
+import { DemoError, SLIDE_TERMINAL, toErrorPayload } from '../protocol.ts'
 import type { HistoryLimits, RunRecorder } from './history.ts'
 import { DEFAULT_HISTORY_LIMITS, DemoHistory } from './history.ts'
 import { writeDemoFiles } from './demo-files.ts'
@@ -34,8 +34,6 @@ export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | Res
 export const ACCEPTABLE_OUTCOMES: ReadonlySet<RunOutcome> = new Set(['ok', 'expected-failure', 'skipped'])
 
 export const DEFAULT_MAX_CONCURRENT_RUNS = 4
-export const DEFAULT_COLS = 80
-export const DEFAULT_ROWS = 24
 
 export interface RunManagerOptions {
   engine: DemoEngine
@@ -404,8 +402,8 @@ export class RunManager {
       interactive,
       header: {
         version: 2,
-        width: options.cols ?? DEFAULT_COLS,
-        height: options.rows ?? DEFAULT_ROWS,
+        width: options.cols ?? SLIDE_TERMINAL.cols,
+        height: options.rows ?? SLIDE_TERMINAL.rows,
         timestamp: Math.floor(this.#options.wallClockMs() / 1000),
         title: `${demo.id} step ${step.index}`,
       },

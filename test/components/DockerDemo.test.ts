@@ -189,7 +189,7 @@ describe('DockerDemo: interactive runs', () => {
     server.socket.push(status({ deck: { file: 'slides.md', problems: [], demos: [ttyDemo] } }))
     await flushPromises()
     await wrapper.find('[data-action="type-1"]').trigger('click')
-    expect(server.socket.sent.at(-1)).toEqual({ type: 'run', token: 'secret', demoId: 'hello', step: 1, interactive: true, cols: 100, rows: 20 })
+    expect(server.socket.sent.at(-1)).toEqual({ type: 'run', token: 'secret', demoId: 'hello', step: 1, interactive: true, cols: 100, rows: 12 })
 
     server.socket.push({ ...started('t1', 1), interactive: true })
     server.socket.push(output('t1', '/ # '))
@@ -228,9 +228,16 @@ describe('DockerDemo: replaying its recording', () => {
     expect(out.attributes('data-recorded')).toBe('')
     expect(out.find('.demo-output-recorded').text()).toBe('録画')
     expect(wrapper.find('.docker-demo-recorded').attributes('title')).toContain('Docker engine not available')
+    // Nothing to run on until the engine is back (the server says so within seconds).
+    for (const action of ['run-all', 'run-next', 'reset'])
+      expect(wrapper.find(`[data-action="${action}"]`).attributes('disabled'), action).toBeDefined()
+    expect(wrapper.find('[data-action="run-all"]').attributes('title')).toContain('replays its recording until it is back')
     await wrapper.find('[data-action="skip"]').trigger('click')
     expect(out.find('.terminal-stub').text()).toBe('$ docker run --rm alpine echo hello\nrecorded hello')
     expect(out.find('.demo-badge-text').text()).toBe('ok')
+    server.socket.push(status())
+    await flushPromises()
+    expect(wrapper.find('[data-action="run-all"]').attributes('disabled')).toBeUndefined()
   })
 
   it('replays in a static build without ever opening a socket', async () => {

@@ -64,7 +64,7 @@ describe('run manager', () => {
     const ended = await runs.run('hello').done
     expect(ended.map(e => [e.step, e.outcome])).toEqual([[1, 'ok'], [2, 'ok']])
     const started = events.find(e => e.type === 'run-started')!
-    expect(started).toMatchObject({ demoId: 'hello', step: 1, prompt: '$ ', header: { version: 2, width: 80, height: 24, timestamp: 1_700_000_000, title: 'hello step 1' } })
+    expect(started).toMatchObject({ demoId: 'hello', step: 1, prompt: '$ ', header: { version: 2, width: 100, height: 12, timestamp: 1_700_000_000, title: 'hello step 1' } })
     const outputs = events.filter(e => e.type === 'output')
     expect(outputs[0]).toMatchObject({ event: [0.25, 'o', '$ docker run --rm alpine echo hello\r\n'] })
     expect(outputs[1]).toMatchObject({ event: [0.5, 'o', 'hello\r\n'] })
