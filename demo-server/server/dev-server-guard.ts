@@ -71,7 +71,10 @@ export interface HostSets {
   tunnel: Set<string>
 }
 
-export type RefusalKind = 'remote-address' | 'foreign-host' | 'tunnel-host' | 'cross-site' | 'foreign-origin' | 'not-presenter'
+export type RefusalKind = 'remote-address' | 'foreign-host' | 'tunnel-host' | 'cross-site' | 'foreign-origin' | 'not-presenter' | 'viewer-navigation'
+
+/** Slidev's navigation sync: every window posts the slide it is on, and the others follow. */
+const NAVIGATION_SYNC = '/@server-reactive/nav'
 
 export interface Refusal {
   kind: RefusalKind
@@ -101,6 +104,9 @@ export function refuseWrite(req: RequestFacts, hosts: HostSets): Refusal | undef
   const refusal = refuseForeignPage(req, hosts, what, true)
   if (refusal)
     return refusal
+  // Expected of every window that watches: say so, rather than sound like an attack.
+  if (!req.presenter && routeMatches(NAVIGATION_SYNC, req.path))
+    return { kind: 'viewer-navigation', reason: `a window that has not signed in tried to move every window to its slide (Slidev's navigation sync, ${what}): watching windows follow the presenter and cannot move the others. If that browser is the presenter's, open the login URL that "npm start" printed (a fresh one: npm run demo -- login)` }
   if (!req.presenter)
     return { kind: 'not-presenter', reason: `${what} acts on the deck (its files, its windows or this machine), and only the presenter may: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); a program of this user sends "Authorization: Bearer" with the token from the server's runtime file` }
   return undefined

@@ -70,6 +70,10 @@ describe('refuseWrite', () => {
     const refusal = refuseWrite(ownPost({ presenter: false }), HOSTS)
     expect(refusal?.kind).toBe('not-presenter')
     expect(refusal?.reason).toContain('npm run demo -- login')
+    // Its navigation sync, which every watching window sends, is refused in words that say so.
+    const navigation = refuseWrite(ownPost({ presenter: false, path: '/@server-reactive/nav' }), HOSTS)
+    expect(navigation?.kind).toBe('viewer-navigation')
+    expect(navigation?.reason).toMatch(/^a window that has not signed in tried to move every window to its slide/)
   })
 
   it('refuses a foreign Origin, also on another localhost port, and the opaque "null"', () => {
