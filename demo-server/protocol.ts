@@ -145,6 +145,8 @@ export interface DemoSummary {
   steps: StepSummary[]
   file: string
   line: number
+  /** The slide it is on, as Slidev numbers them. */
+  slide?: number
 }
 
 /** Sent on connect and whenever the engine or the deck changes. */

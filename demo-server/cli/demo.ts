@@ -169,7 +169,7 @@ function list(status: StatusMessage, json: boolean): number {
   console.log(`${status.deck.file}: ${status.deck.demos.length} demos. ${engine}${status.offline ? '; offline' : ''}`)
   for (const demo of status.deck.demos) {
     const uses = demo.uses.length > 0 ? `  uses: ${demo.uses.join(' ')}` : ''
-    console.log(`\n${demo.id}${demo.title ? ` — ${demo.title}` : ''}  (${demo.file}:${demo.line})${uses}`)
+    console.log(`\n${demo.id}${demo.title ? ` — ${demo.title}` : ''}  (${demo.slide !== undefined ? `slide ${demo.slide}, ` : ''}${demo.file}:${demo.line})${uses}`)
     for (const step of demo.steps) {
       const notes = [
         step.online ? 'online' : '',

@@ -66,6 +66,8 @@ export interface Demo {
   steps: Step[]
   files: DemoFile[]
   loc: SourceLocation
+  /** The slide it is on, 1-based as Slidev numbers them (`/12`). */
+  slide?: number
 }
 
 export interface DeckProblem {

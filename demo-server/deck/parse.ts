@@ -2,6 +2,7 @@
  * Reads a Slidev deck into its demos: `<DockerDemo id="...">` blocks holding shell fences.
  * Pure (text in, model out) and built on markdown-it, so the line numbers are markdown's own.
  */
+import { parseSync } from '@slidev/parser'
 import MarkdownIt from 'markdown-it'
 import type { CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { Deck, DeckProblem, Demo, SourceLocation } from './model.ts'
@@ -101,7 +102,26 @@ export function parseDeck(source: string, file: string, clis: CliSpecs = {}): De
     problems.push({ loc: open.demo.loc, message: `<DockerDemo id="${open.demo.id}"> is never closed: add </DockerDemo> after its code fence` })
     close()
   }
+  numberSlides(source, file, demos)
   return { file, demos, problems }
+}
+
+/** The slide each demo is on, numbered as Slidev numbers them (its own parser: separators,
+ *  per-slide frontmatter), so a presenter can go there (`/12`). Slides a deck imports with
+ *  `src:` are not counted: such a deck's numbers are its own file's. */
+function numberSlides(source: string, file: string, demos: Demo[]): void {
+  let slides: { start: number, end: number }[]
+  try {
+    slides = parseSync(source, file).slides
+  }
+  catch {
+    return // Slidev reports its own parse errors; the demos still work without a number
+  }
+  for (const demo of demos) {
+    const index = slides.findIndex(slide => demo.loc.line - 1 >= slide.start && demo.loc.line - 1 <= slide.end)
+    if (index !== -1)
+      demo.slide = index + 1
+  }
 }
 
 function readAttributes(text: string, loc: SourceLocation, problems: DeckProblem[]): Demo | undefined {

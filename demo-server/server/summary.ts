@@ -26,6 +26,7 @@ export function summarizeDemo(demo: Demo): DemoSummary {
     steps: demo.steps.map(summarizeStep),
     file: demo.loc.file,
     line: demo.loc.line,
+    ...(demo.slide !== undefined ? { slide: demo.slide } : {}),
   }
 }
 
