@@ -22,7 +22,8 @@ import { compareRecordings } from './compare.ts'
 import type { CollectedRun } from './from-runs.ts'
 import { recordingFromRuns } from './from-runs.ts'
 import { imagesUsedBy } from './images.ts'
-import { readRecording, recordingPath, writeRecordingAtomic } from './store.ts'
+import { writeFileAtomically } from '../atomic-file.ts'
+import { readRecording, recordingPath } from './store.ts'
 
 /** The label test/images/build-standins.sh puts on every offline stand-in image (the "label"
  *  of test/images/standins.json). */
@@ -275,7 +276,7 @@ async function judgeAndRecord(demo: Demo, run: DemoRun, seconds: number, foreign
   const change = compareRecordings(previous?.ok ? previous.recording : undefined, parseRecording(text, file))
   // An unchanged recording is left as it is: a rehearsal that found nothing new leaves no diff.
   if (change.kind !== 'unchanged')
-    await writeRecordingAtomic(file, text)
+    await writeFileAtomically(file, text)
   return { ...base, green: true, recording: change.kind, ...(change.kind === 'changed' ? { changedSteps: change.steps } : {}) }
 }
 

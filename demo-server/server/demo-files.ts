@@ -4,9 +4,9 @@
  * The run manager calls it as a sequence reaches the demo: from step 1 every file is written
  * again (a rehearsal may have changed one); from a later step only missing files are.
  */
-import { randomUUID } from 'node:crypto'
-import { access, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises'
+import { access, mkdir, realpath } from 'node:fs/promises'
 import path from 'node:path'
+import { writeFileAtomically } from '../atomic-file.ts'
 import type { Demo } from '../deck/model.ts'
 import { DemoError } from '../protocol.ts'
 
@@ -33,7 +33,9 @@ export async function writeDemoFiles(demo: Demo, workdir: string, options: Write
       const parent = await realpath(path.dirname(target))
       if (parent !== root && !parent.startsWith(`${root}${path.sep}`))
         throw new Error(`its directory leads out of the working directory (to ${parent})`)
-      await writeAtomically(path.join(parent, path.basename(target)), file.content)
+      // A step running at the same time (another demo's `docker build`) sees the old file or
+      // the new one, never half of it.
+      await writeFileAtomically(path.join(parent, path.basename(target)), file.content)
       written.push(file.path)
     }
     catch (error) {
@@ -50,19 +52,5 @@ async function exists(file: string): Promise<boolean> {
   }
   catch {
     return false
-  }
-}
-
-/** A step running at the same time (another demo's `docker build`) sees the old file or the new
- *  one, never half of it. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`)
-  try {
-    await writeFile(temporary, content)
-    await rename(temporary, file)
-  }
-  catch (error) {
-    await rm(temporary, { force: true })
-    throw error
   }
 }

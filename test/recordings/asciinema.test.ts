@@ -11,7 +11,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseRecording, serializeRecording } from '../../demo-server/recordings/cast-file'
-import { writeRecordingAtomic } from '../../demo-server/recordings/store'
+import { writeFileAtomically } from '../../demo-server/atomic-file'
 import { helloRecording } from './helpers'
 
 const run = promisify(execFile)
@@ -45,7 +45,7 @@ describe('asciinema cat plays our recordings', () => {
   it('a recording with colours, Japanese and CRLF: exactly its output data', async () => {
     const recording = helloRecording({ outputs: [[0.1, '\x1B[32mこんにちは\x1B[0m, docker\r\n'], [0.2, 'tab\there "quoted" \\ backslash\r\n']] })
     const file = path.join(dir, 'hello.cast')
-    await writeRecordingAtomic(file, serializeRecording(recording))
+    await writeFileAtomically(file, serializeRecording(recording))
     const expected = recording.steps.flatMap(step => step.events.map(event => event[2])).join('')
     expect(await asciinemaCat(file)).toBe(expected)
   })

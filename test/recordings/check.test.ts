@@ -8,7 +8,8 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { serializeRecording } from '../../demo-server/recordings/cast-file'
-import { recordingPath, writeRecordingAtomic } from '../../demo-server/recordings/store'
+import { writeFileAtomically } from '../../demo-server/atomic-file'
+import { recordingPath } from '../../demo-server/recordings/store'
 import { helloRecording } from './helpers'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -30,7 +31,7 @@ async function check(...args: string[]): Promise<{ code: number, stdout: string,
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'recordings-check-'))
   await copyFile(path.join(import.meta.dirname, 'fixtures/rehearse.md'), path.join(dir, 'rehearse.md'))
-  await writeRecordingAtomic(recordingPath(path.join(dir, 'rehearse.md'), 'hello'), serializeRecording(helloRecording()))
+  await writeFileAtomically(recordingPath(path.join(dir, 'rehearse.md'), 'hello'), serializeRecording(helloRecording()))
 })
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -58,7 +59,7 @@ describe('npm run check and recordings', () => {
   it('warns about an added step and a recording whose demo is gone', async () => {
     const deck = path.join(dir, 'rehearse.md')
     await writeFile(deck, (await readFile(deck, 'utf8')).replace('seq 4 6\'\n', 'seq 4 6\'\ndocker ps\n'))
-    await writeRecordingAtomic(recordingPath(deck, 'renamed'), serializeRecording(helloRecording()))
+    await writeFileAtomically(recordingPath(deck, 'renamed'), serializeRecording(helloRecording()))
     const result = await check('rehearse.md')
     expect(result.stderr.split('\n')).toEqual([
       'rehearse.md:12: recording recordings/rehearse/hello.cast is stale: step 3 was added — run npm run rehearse -- --only hello',

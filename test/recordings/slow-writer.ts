@@ -1,17 +1,17 @@
 /**
- * Child process for store.test.ts: writes a huge recording through writeRecordingAtomic, slowly
+ * Child process for store.test.ts: writes a huge recording through writeFileAtomically, slowly
  * (a pause after every chunk), so that the test can kill -9 it half way.
  *   node --import tsx slow-writer.ts TARGET
  * Prints "writing TEMPFILE" once the first chunk is in the temp file.
  */
 import { serializeRecording } from '../../demo-server/recordings/cast-file'
-import { writeRecordingAtomic } from '../../demo-server/recordings/store'
+import { writeFileAtomically } from '../../demo-server/atomic-file'
 import { helloRecording } from './helpers'
 
 const target = process.argv[2]
 const recording = helloRecording({ outputs: Array.from({ length: 20_000 }, (_, i): [number, string] => [0.1 + i / 1e5, `line ${i} ${'x'.repeat(400)}\r\n`]) })
 let announced = false
-await writeRecordingAtomic(target, serializeRecording(recording), {
+await writeFileAtomically(target, serializeRecording(recording), {
   chunkBytes: 64 * 1024,
   afterChunk: async (_written, temp) => {
     if (!announced) {

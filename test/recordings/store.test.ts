@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseRecording, RecordingError, serializeRecording } from '../../demo-server/recordings/cast-file'
-import { readRecording, readRecordings, recordingPath, recordingsDir, writeRecordingAtomic } from '../../demo-server/recordings/store'
+import { writeFileAtomically } from '../../demo-server/atomic-file'
+import { readRecording, readRecordings, recordingPath, recordingsDir } from '../../demo-server/recordings/store'
 import { helloRecording } from './helpers'
 
 let dir: string
@@ -23,11 +24,11 @@ describe('where recordings live', () => {
   })
 })
 
-describe('writeRecordingAtomic and readRecordings', () => {
+describe('writeFileAtomically and readRecordings', () => {
   it('writes, then reads back every recording of the deck by demo id', async () => {
     const deck = path.join(dir, 'talk.md')
     const text = serializeRecording(helloRecording())
-    await writeRecordingAtomic(recordingPath(deck, 'hello'), text)
+    await writeFileAtomically(recordingPath(deck, 'hello'), text)
     expect(await readFile(recordingPath(deck, 'hello'), 'utf8')).toBe(text)
     const all = await readRecordings(deck)
     expect([...all.keys()]).toEqual(['hello'])
@@ -64,7 +65,7 @@ describe('writeRecordingAtomic and readRecordings', () => {
   it('kill -9 in the middle of a write leaves the old recording intact', async () => {
     const target = path.join(dir, 'recordings', 'killed', 'hello.cast')
     const old = serializeRecording(helloRecording())
-    await writeRecordingAtomic(target, old)
+    await writeFileAtomically(target, old)
 
     const child = spawn(path.join(import.meta.dirname, '../../node_modules/.bin/tsx'), [path.join(import.meta.dirname, 'slow-writer.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] })
     const exited = new Promise<NodeJS.Signals | null>(resolve => child.once('exit', (_code, signal) => resolve(signal)))

@@ -6,9 +6,10 @@
  * command), so only the commands a deck uses are read, once.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { writeFileAtomically } from '../../atomic-file.ts'
 import type { CliSpec, HelpPages } from './cli-spec.ts'
 import { buildCliSpec, CLI_SPEC_FORMAT, pageKey } from './cli-spec.ts'
 import type { DockerProgram } from '../programs.ts'
@@ -62,7 +63,7 @@ export async function loadCliSpec(program: DockerProgram, cli: string, lines: re
   }
   if (added) {
     const cache: CacheFile = { format: CLI_SPEC_FORMAT, version, pages }
-    await writeAtomically(file, `${JSON.stringify(cache)}\n`)
+    await writeFileAtomically(file, `${JSON.stringify(cache)}\n`)
   }
   return spec
 }
@@ -75,11 +76,4 @@ async function readCached(file: string, version: string): Promise<HelpPages> {
   catch {
     return {} // missing or torn: read the pages again
   }
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true })
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`
-  await writeFile(temporary, text)
-  await rename(temporary, file)
 }
