@@ -11,7 +11,7 @@ import { bypassProblems, commandParts } from '../docker-cli/programs.ts'
 import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
-import { checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize.ts'
+import { AS_WRITTEN, checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize.ts'
 import { commandKey, isMadeByStepRef } from './steps.ts'
 
 /** Networks every engine has: never created by a demo, never removed by one. */
@@ -59,7 +59,6 @@ class Scope {
   }
 }
 
-const PLACEHOLDER_PWD = '/$(pwd)'
 
 /** Compose commands that make containers, networks and volumes the compose file names: after
  *  one, a name the check does not know may be one of them, and is not reported. */
@@ -143,7 +142,7 @@ function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
           missingVariables.push(name)
         return `$${name}`
       },
-      pwd: () => PLACEHOLDER_PWD,
+      pwd: AS_WRITTEN.pwd,
     })
   }
   catch (error) {
@@ -186,7 +185,7 @@ export function commandLines(deck: Deck, program: DockerProgram): string[][] {
     if (step.target.kind !== 'docker' || step.target.program !== program || step.options.shownOnly)
       continue
     try {
-      lines.push(commandParts(tokenize(step.command, { variable: name => `$${name}`, pwd: () => PLACEHOLDER_PWD })).args)
+      lines.push(commandParts(tokenize(step.command, AS_WRITTEN)).args)
     }
     catch {
       // The check reports the line; there is nothing to ask the CLI about.

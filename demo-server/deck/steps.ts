@@ -8,7 +8,7 @@ import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
 import { ASSIGNMENT, commandParts, programOf } from '../docker-cli/programs.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
-import { tokenize } from '../docker-cli/tokenize.ts'
+import { AS_WRITTEN, tokenize } from '../docker-cli/tokenize.ts'
 
 export interface SourceLine {
   text: string
@@ -121,11 +121,6 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * factor)
 }
 
-/** Tokenizes for structure only: variables and $(pwd) stay as written. */
-const lenientContext = {
-  variable: (name: string) => `$${name}`,
-  pwd: () => '$(pwd)',
-}
 
 /** The command a docker line runs, with `docker container X` spelled `docker X` (they are the
  *  same command) and aliases resolved: "run", "network create", "ps"... */
@@ -144,7 +139,7 @@ export function enteredContainer(command: string, capture: string | undefined, s
   const spec = cli ?? FALLBACK_SPECS[program]
   let argv: string[]
   try {
-    argv = commandParts(tokenize(command, lenientContext)).args
+    argv = commandParts(tokenize(command, AS_WRITTEN)).args
   }
   catch {
     return undefined // the deck check reports it

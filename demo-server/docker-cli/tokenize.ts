@@ -18,6 +18,13 @@ export interface TokenizeContext {
   pwd: () => string
 }
 
+/** For reading a line's structure before it runs: `$VAR` stays as written, and `$(pwd)` is an
+ *  absolute-looking placeholder, so that `-v $(pwd)/x:/y` still reads as a bind mount. */
+export const AS_WRITTEN: TokenizeContext = {
+  variable: name => `$${name}`,
+  pwd: () => '/$(pwd)',
+}
+
 const OPERATORS = new Set(['|', '&', ';', '<', '>', '`'])
 
 /** Why the operator at `at` cannot be, and what a presenter writes instead. */

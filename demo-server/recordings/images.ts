@@ -8,10 +8,9 @@ import { commandKey } from '../deck/steps.ts'
 import { FALLBACK_SPEC } from '../docker-cli/cli-flags/fallback-spec.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { commandParts } from '../docker-cli/programs.ts'
-import { tokenize } from '../docker-cli/tokenize.ts'
+import { AS_WRITTEN, tokenize } from '../docker-cli/tokenize.ts'
 import { HELPER_IMAGE } from '../engine/host.ts'
 
-const asWritten = { variable: (name: string) => `$${name}`, pwd: () => '$(pwd)' }
 
 /** Commands whose first operand is an image. */
 const NAMES_IMAGE = new Set(['run', 'create', 'pull', 'history', 'image pull', 'image history'])
@@ -38,7 +37,7 @@ export function imagesUsedBy(steps: readonly Step[]): string[] {
       continue
     let argv: string[]
     try {
-      argv = commandParts(tokenize(step.command, asWritten)).args
+      argv = commandParts(tokenize(step.command, AS_WRITTEN)).args
     }
     catch {
       continue // a step the check rejects names no image we could look up
