@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import type Docker from 'dockerode'
 import type { Step } from '../deck/model.ts'
+import { commandKey } from '../deck/steps.ts'
 import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import type { EngineProxy } from '../proxy/index.ts'
@@ -132,14 +133,21 @@ export async function stopStep(call: CliCall, cli: CliProcess): Promise<void> {
     cli.signal('SIGKILL')
 }
 
-/** `docker run -d ...`, `docker-compose up -d`: the containers it started stay when the step
- *  is stopped, as at home. */
-export function isDetachedRun(call: Pick<CliCall, 'step' | 'args'>): boolean {
+/** Which command the step runs (`run`, `attach`, `up`; `container X` spelled X) and its
+ *  flags, as the fallback spec reads them: global options before it are skipped. */
+export function stepCommand(call: Pick<CliCall, 'step' | 'args'>): { name?: string, flags: Map<string, string[]> } {
   const { target } = call.step
   const program = target.kind === 'docker' ? target.program : 'docker'
   const read = readDockerArgv(FALLBACK_SPECS[program], call.args, { lenient: true })
-  const detached = read.flags.get('--detach')?.at(-1)
-  return read.command !== undefined && ['run', 'container run', 'up'].includes(read.command.path.join(' ')) && detached !== undefined && detached !== 'false'
+  return { name: read.command && commandKey(read.command.path), flags: read.flags }
+}
+
+/** `docker run -d ...`, `docker-compose up -d`: the containers it started stay when the step
+ *  is stopped, as at home. */
+export function isDetachedRun(call: Pick<CliCall, 'step' | 'args'>): boolean {
+  const { name, flags } = stepCommand(call)
+  const detached = flags.get('--detach')?.at(-1)
+  return (name === 'run' || name === 'up') && detached !== undefined && detached !== 'false'
 }
 
 /** Whether `promise` settled within `ms`. */

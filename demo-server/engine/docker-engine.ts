@@ -11,7 +11,7 @@ import type { EngineProxy } from '../proxy/index.ts'
 import type { EngineStatus } from '../protocol.ts'
 import { DemoError } from '../protocol.ts'
 import type { CliCall } from './cli-step.ts'
-import { runCaptured, runInTerminal, spawnInTerminal } from './cli-step.ts'
+import { runCaptured, runInTerminal, spawnInTerminal, stepCommand } from './cli-step.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
 import { bypassProblems, commandParts } from '../docker-cli/programs.ts'
 import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
@@ -90,7 +90,7 @@ export class DockerEngine implements DemoEngine {
       return { exitCode: await runInTerminal(call) }
     const session = new ShellSession(spawnInTerminal(call), call)
     await this.#sessions.add(context, session)
-    const enteredBy = /^(?:container\s+)?attach\b/.test(call.args.join(' ')) ? 'attach' : 'shell'
+    const enteredBy = stepCommand(call).name === 'attach' ? 'attach' : 'shell'
     return { exitCode: await session.open(io, context.signal, context.interactive, enteredBy) }
   }
 

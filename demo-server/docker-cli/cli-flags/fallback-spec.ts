@@ -58,7 +58,9 @@ export const FALLBACK_SPEC: CliSpec = {
   version: 'fallback',
   root: {
     path: [],
-    options: [],
+    // The global booleans a step may give (docker-cli/programs.ts): the word after one is the
+    // command, not its value.
+    options: booleans('--debug -D', '--version -v'),
     operands: { min: 0, max: null },
     subcommands: {
       ...terminalCommands([]),

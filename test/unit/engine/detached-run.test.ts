@@ -1,13 +1,16 @@
-/** Which stopped steps keep the containers they started (demo-server/engine/cli-step.ts). */
+/** Which command a step runs, and which stopped steps keep the containers they started
+ *  (demo-server/engine/cli-step.ts). */
 import { describe, expect, it } from 'vitest'
 import { parseDeck } from '../../../demo-server/deck/parse'
 import { tokenize } from '../../../demo-server/docker-cli/tokenize'
-import { isDetachedRun } from '../../../demo-server/engine/cli-step'
+import { isDetachedRun, stepCommand } from '../../../demo-server/engine/cli-step'
 
-function detached(line: string): boolean {
+function callOf(line: string) {
   const step = parseDeck(`<DockerDemo id="d">\n\n\`\`\`sh\n${line}\n\`\`\`\n\n</DockerDemo>\n`, 'deck.md').demos[0].steps[0]
-  return isDetachedRun({ step, args: tokenize(step.command, { variable: () => 'x', pwd: () => '/w' }).slice(1) })
+  return { step, args: tokenize(step.command, { variable: () => 'x', pwd: () => '/w' }).slice(1) }
 }
+
+const detached = (line: string) => isDetachedRun(callOf(line))
 
 describe('isDetachedRun', () => {
   it('is a docker run, or compose up or run, with -d', () => {
@@ -23,5 +26,14 @@ describe('isDetachedRun', () => {
     expect(detached('docker run alpine sh -c -d')).toBe(false)
     expect(detached('docker exec -d web sleep 5')).toBe(false)
     expect(detached('docker-compose up')).toBe(false)
+  })
+})
+
+describe('stepCommand', () => {
+  it('names the command past global options, with container X spelled X', () => {
+    expect(stepCommand(callOf('docker attach box')).name).toBe('attach')
+    expect(stepCommand(callOf('docker -D container attach box')).name).toBe('attach')
+    expect(stepCommand(callOf('docker -D attach box')).name).toBe('attach')
+    expect(stepCommand(callOf('docker exec -it box sh')).name).toBe('exec')
   })
 })
