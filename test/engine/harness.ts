@@ -2,6 +2,7 @@
  * Shared by the engine tests: a real engine (or a failure naming the command that starts one),
  * steps from an inline deck through the real parser, a recording StepIO, and label cleanup.
  */
+import { demoSource } from '../support/inline-deck'
 import type { LabelFilter } from '../support/remove-labelled'
 import { removeLabelled } from '../support/remove-labelled'
 import { randomUUID } from 'node:crypto'
@@ -79,7 +80,7 @@ export class TestDemo {
 
   constructor(readonly engine: DemoEngine, fence: string, readonly demoId = 'demo') {
     ourDecks.add(this.deckId)
-    const deck = parseDeck(`<DockerDemo id="${demoId}">\n\n\`\`\`sh\n${fence.trim()}\n\`\`\`\n\n</DockerDemo>\n`, 'inline.md')
+    const deck = parseDeck(demoSource([fence.trim()], demoId), 'inline.md')
     if (deck.problems.length > 0)
       throw new Error(deck.problems.map(p => `${p.loc.line}: ${p.message}`).join('\n'))
     this.steps = deck.demos[0].steps

@@ -3,14 +3,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseDeck } from '../../demo-server/deck/parse'
+import { stepsOf } from '../support/inline-deck'
 import { createDockerEngine } from '../../demo-server/engine/index'
 import { START_DOCKER } from '../../demo-server/presenter-help'
 import { DemoError } from '../../demo-server/protocol'
 import { RecordingIO } from './harness'
 import { plainRunContext } from './run-context'
 
-const step = parseDeck('<DockerDemo id="d">\n\n```sh\ndocker ps\n```\n\n</DockerDemo>\n', 'x.md').demos[0].steps[0]
+const [step] = stepsOf('docker ps')
 const context = plainRunContext({ deckId: 'engine-test-down', demoId: 'd' })
 
 describe('when no engine answers', () => {

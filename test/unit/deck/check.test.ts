@@ -4,10 +4,11 @@ import { checkDeck } from '../../../demo-server/deck/check'
 import { formatProblem } from '../../../demo-server/deck/model'
 import { parseDeck } from '../../../demo-server/deck/parse'
 import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
+import { demoSource } from '../../support/inline-deck'
 
 /** The problems, the same with every captured CLI. */
 function problemsOf(...lines: string[]): string[] {
-  const source = `<DockerDemo id="d">\n\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n\n</DockerDemo>\n`
+  const source = demoSource(lines)
   const [first, ...rest] = CAPTURED_SPECS.map(cli => checkDeck(parseDeck(source, 'deck.md', { docker: cli }), { docker: cli }).map(formatProblem))
   for (const other of rest)
     expect(other).toEqual(first)

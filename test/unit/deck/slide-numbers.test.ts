@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { loadDeck } from '../../../demo-server/deck/load'
 import { parseDeck } from '../../../demo-server/deck/parse'
+import { demoSource } from '../../support/inline-deck'
 
-const demo = (id: string) => `<DockerDemo id="${id}">\n\n\`\`\`sh\ndocker ps\n\`\`\`\n\n</DockerDemo>`
+const demo = (id: string) => demoSource(['docker ps'], id)
 
 describe('slide numbers', () => {
   it('count separators as Slidev does: headmatter, per-slide frontmatter, fences holding ---', () => {

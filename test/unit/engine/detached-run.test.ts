@@ -1,12 +1,12 @@
 /** Which command a step runs, and which stopped steps keep the containers they started
  *  (demo-server/engine/cli-step.ts). */
 import { describe, expect, it } from 'vitest'
-import { parseDeck } from '../../../demo-server/deck/parse'
 import { tokenize } from '../../../demo-server/docker-cli/tokenize'
 import { isDetachedRun, stepCommand } from '../../../demo-server/engine/cli-step'
+import { stepsOf } from '../../support/inline-deck'
 
 function callOf(line: string) {
-  const step = parseDeck(`<DockerDemo id="d">\n\n\`\`\`sh\n${line}\n\`\`\`\n\n</DockerDemo>\n`, 'deck.md').demos[0].steps[0]
+  const [step] = stepsOf(line)
   return { step, args: tokenize(step.command, { variable: () => 'x', pwd: () => '/w' }).slice(1) }
 }
 

@@ -3,7 +3,7 @@ import { cliEnvironment } from '../../../demo-server/engine/cli-launch'
 import { currentLine, echoCaughtUp, endsWithShellPrompt, splitPartialLine, stripTerminalControls, typingDelayMs } from '../../../demo-server/engine/shell-text'
 import { judgedExitCode } from '../../../demo-server/engine/shell-session'
 import { markExecCreate } from '../../../demo-server/proxy/rewrite'
-import { parseDeck } from '../../../demo-server/deck/parse'
+import { stepsOf } from '../../support/inline-deck'
 
 describe('reading a shell\'s output', () => {
   it('finds busybox\'s prompt behind its cursor query, and other prompts', () => {
@@ -33,7 +33,7 @@ describe('reading a shell\'s output', () => {
   })
 
   it('judges a typed line\'s expect-fail on its text', () => {
-    const steps = parseDeck('<DockerDemo id="d">\n\n```sh\ndocker run -it alpine sh\n/ # ping -c 1 co3  # expect-fail: bad address\n/ # false  # expect-fail\n/ # true\n```\n\n</DockerDemo>\n', 'x.md').demos[0].steps
+    const steps = stepsOf('docker run -it alpine sh', '/ # ping -c 1 co3  # expect-fail: bad address', '/ # false  # expect-fail', '/ # true')
     expect(judgedExitCode(steps[1], 'ping: bad address \'co3\'\r\n')).toBe(1)
     expect(judgedExitCode(steps[1], 'PING co3 ...')).toBe(0)
     expect(judgedExitCode(steps[2], '')).toBe(1)

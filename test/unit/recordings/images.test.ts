@@ -1,11 +1,9 @@
 /** The images a demo names, for a recording's header (demo-server/recordings/images.ts). */
 import { describe, expect, it } from 'vitest'
-import { parseDeck } from '../../../demo-server/deck/parse'
 import { imagesUsedBy } from '../../../demo-server/recordings/images'
 import { HELPER_IMAGE } from '../../../demo-server/engine/host'
+import { stepsOf } from '../../support/inline-deck'
 
-const stepsOf = (...lines: string[]) =>
-  parseDeck(`<DockerDemo id="d">\n\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n\n</DockerDemo>\n`, 'deck.md').demos[0].steps
 
 describe('imagesUsedBy', () => {
   it('reads the image of run, create, pull and history past flags it does not know', () => {
