@@ -12,7 +12,7 @@
  * `slidev --remote` can watch.
  */
 import { PROTOCOL_PATH, TOKEN_PATH } from '../protocol.ts'
-import { isLoopback, sameOrigin } from './origin.ts'
+import { foreignPageHeader, isLoopback } from './origin.ts'
 
 /** One endpoint a dev-server plugin registers, reviewed by hand (read from its dist code). */
 export interface Endpoint {
@@ -148,15 +148,14 @@ function refuseForeignPage(req: RequestFacts, hosts: HostSets, what: string, wri
     return { kind: 'foreign-host', reason: `${what} was sent to the Host "${req.host ?? ''}", which is not an address this server listens on (DNS rebinding?); open the deck by http://localhost:<port>` }
   if (write && hosts.tunnel.has(host))
     return { kind: 'tunnel-host', reason: `${what} came through "${host}", a tunnel's name: who opens the deck there may only watch; change it on this machine, by localhost` }
-  const site = req.secFetchSite?.toLowerCase()
-  if (site !== undefined && site !== 'same-origin')
-    return { kind: 'cross-site', reason: `${what} came from a "${site}" page, not from the deck itself (Sec-Fetch-Site); only the deck's own pages may change it` }
-  if (req.origin !== undefined) {
-    if (!sameOrigin(req.origin, host))
-      return { kind: 'foreign-origin', reason: `${what} came from the Origin "${req.origin}", not the deck's own (http://${req.host ?? ''}); only the deck's own pages may change it` }
-  }
-  else if (site === undefined && req.referer !== undefined && !sameOrigin(req.referer, host)) {
-    return { kind: 'foreign-origin', reason: `${what} came from the page "${req.referer}", not the deck's own (http://${req.host ?? ''}); only the deck's own pages may change it` }
+  const foreign = foreignPageHeader(req, host)
+  switch (foreign?.header) {
+    case 'Sec-Fetch-Site':
+      return { kind: 'cross-site', reason: `${what} came from a "${foreign.value}" page, not from the deck itself (Sec-Fetch-Site); only the deck's own pages may change it` }
+    case 'Origin':
+      return { kind: 'foreign-origin', reason: `${what} came from the Origin "${foreign.value}", not the deck's own (http://${req.host ?? ''}); only the deck's own pages may change it` }
+    case 'Referer':
+      return { kind: 'foreign-origin', reason: `${what} came from the page "${foreign.value}", not the deck's own (http://${req.host ?? ''}); only the deck's own pages may change it` }
   }
   return undefined
 }

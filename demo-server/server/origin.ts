@@ -123,15 +123,15 @@ export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy, h
   if (!host)
     return foreignHost(req)
   const site = req.headers['sec-fetch-site']
-  if (site !== undefined && site !== 'same-origin')
-    return `the request is "${site}", not same-origin`
-  const origin = req.headers.origin
-  if (origin !== undefined && !sameOrigin(origin, host))
-    return `the Origin "${origin}" is not the deck's own origin`
-  // As the dev-server guard: with neither of those, a Referer that is sent must be ours.
-  const referer = req.headers.referer
-  if (origin === undefined && site === undefined && referer !== undefined && !sameOrigin(referer, host))
-    return `the request came from the page "${referer}", not from the deck`
+  const foreign = foreignPageHeader({ secFetchSite: Array.isArray(site) ? site[0] : site, origin: req.headers.origin, referer: req.headers.referer }, host)
+  switch (foreign?.header) {
+    case 'Sec-Fetch-Site':
+      return `the request is "${foreign.value}", not same-origin`
+    case 'Origin':
+      return `the Origin "${foreign.value}" is not the deck's own origin`
+    case 'Referer':
+      return `the request came from the page "${foreign.value}", not from the deck`
+  }
   if (!hasSession)
     return 'this browser has not signed in as the presenter: open the login URL that "npm start" printed (a fresh one: npm run demo -- login); other windows may watch'
   return undefined
@@ -141,6 +141,29 @@ export function refuseTokenRequest(req: IncomingMessage, policy: OriginPolicy, h
  *  reached as (a DNS-rebound page must not plant a session). */
 export function refuseLoginRequest(req: IncomingMessage, policy: OriginPolicy): string | undefined {
   return allowedHost(req, policy) ? undefined : foreignHost(req)
+}
+
+/** What a browser says about the page a request came from. */
+export interface PageHeaders {
+  secFetchSite: string | undefined
+  origin: string | undefined
+  referer: string | undefined
+}
+
+/**
+ * The header that shows a request came from another page than the deck's own at `host`:
+ * Sec-Fetch-Site other than same-origin, an Origin of another host, or, when a browser sent
+ * neither, a Referer of another page. Undefined for the deck's own page, and for a program that
+ * sends none of them (the token endpoint and the dev-server guard ask for more than this).
+ */
+export function foreignPageHeader(page: PageHeaders, host: string): { header: 'Sec-Fetch-Site' | 'Origin' | 'Referer', value: string } | undefined {
+  if (page.secFetchSite !== undefined && page.secFetchSite !== 'same-origin')
+    return { header: 'Sec-Fetch-Site', value: page.secFetchSite }
+  if (page.origin !== undefined)
+    return sameOrigin(page.origin, host) ? undefined : { header: 'Origin', value: page.origin }
+  if (page.secFetchSite === undefined && page.referer !== undefined && !sameOrigin(page.referer, host))
+    return { header: 'Referer', value: page.referer }
+  return undefined
 }
 
 /** The URL (an Origin or a Referer) names the host and port the request was sent to. URL.host,
