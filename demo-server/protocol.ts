@@ -129,9 +129,11 @@ export interface StepSummary {
   index: number
   /** 1-based line of the step in the deck file (DemoSummary.file). */
   line?: number
+  /** As typed; the lines of a step that spans several are joined by "\n". */
   command: string
   prompt: string
-  target: 'docker' | 'host' | 'container'
+  /** Typed at the demo's shell prompt, or into the program a `run -it` line started. */
+  target: 'shell' | 'container'
   online?: boolean
   shownOnly?: string
   expectFail?: true | string

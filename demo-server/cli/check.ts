@@ -12,6 +12,7 @@ import { checkDeck } from '../deck/check.ts'
 import { DEFAULT_DECK } from '../deck/load.ts'
 import { loadDeckWithClis } from '../deck/load-checked.ts'
 import { formatProblem } from '../deck/model.ts'
+import { readShellFacts } from '../shell/facts.ts'
 import { recordingFindings } from '../recordings/freshness.ts'
 import { readRecordings, recordingPath } from '../recordings/store.ts'
 
@@ -27,7 +28,7 @@ async function main(args: string[]): Promise<number> {
     const { deck, clis } = await loadDeckWithClis(file)
     const against = Object.values(clis).map(cli => 'missing' in cli ? undefined : `${cli.program} ${cli.version} (${cli.cli})`).filter(Boolean)
     process.stdout.write(`${deck.file}: checking against ${against.join(' and ')}\n`)
-    const problems = checkDeck(deck, clis)
+    const problems = checkDeck(deck, clis, await readShellFacts())
     for (const problem of problems)
       process.stderr.write(`${formatProblem(problem)}\n`)
     const findings = recordingFindings(deck, await readRecordings(file), {

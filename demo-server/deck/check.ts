@@ -1,23 +1,27 @@
 /**
- * The deck check: everything `npm run check` reports, found without an engine. It reads each
- * docker step against the spec of the program that will run it (docker-cli/cli-flags/), so an
- * unknown subcommand or flag, a missing value, a broken quote or a dangling reference is caught
- * before the talk, every one on a line. Pure.
+ * The deck check: everything `npm run check` reports, found without an engine. Each line is read
+ * as bash reads it (its model, shell/syntax.ts), and every docker and docker-compose invocation
+ * in it, wherever it sits, is held to the CLI that will run it (docker-cli/cli-flags/). Also:
+ * what would go around the proxy (shell/bypass.ts), programs that are not on the presenter's
+ * PATH, variables nothing sets, and containers, networks and volumes that no earlier line makes.
+ * Every problem on a line is reported. Pure: what bash and PATH hold comes in as ShellFacts.
  */
-import type { Deck, DeckProblem, Demo, Step } from './model.ts'
+import type { Deck, DeckProblem, Demo, SourceLocation, Step } from './model.ts'
 import type { CliSpec } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { DockerProgram } from '../docker-cli/programs.ts'
-import { bypassProblems, commandParts } from '../docker-cli/programs.ts'
-import type { ReadCommand } from '../docker-cli/cli-flags/read-argv.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import { parseMountFlag, parseVolumeFlag } from '../docker-cli/mounts.ts'
-import { AS_WRITTEN, checkQuotes, tokenize, TokenizeError } from '../docker-cli/tokenize.ts'
-import { commandKey, isMadeByStepRef } from './steps.ts'
+import { bypassesIn } from '../shell/bypass.ts'
+import type { ShellFacts } from '../shell/facts.ts'
+import { invocationsOf } from '../shell/invocations.ts'
+import type { ShellScript } from '../shell/syntax.ts'
+import { HOST_PROGRAM } from '../shell/rc.ts'
+import { commandKey, deckLocation, dockerInvocations, dockerProgramOf, lineTerminalUse } from './steps.ts'
 
 /** Networks every engine has: never created by a demo, never removed by one. */
 export const BUILTIN_NETWORKS = ['bridge', 'host', 'none'] as const
 
-/** A docker step as the check reads it: the command (`container` spelling folded, see
+/** A docker invocation as the check reads it: the command (`container` spelling folded, see
  *  commandKey) with its flags and operands. */
 interface CheckedCommand {
   name: string
@@ -32,7 +36,7 @@ function flagValues(command: CheckedCommand, flag: string): string[] {
 type ObjectKind = 'container' | 'network' | 'volume'
 /** `removed-when-stopped`: a container started with --rm that outlives its step. `compose`:
  *  a compose project was brought up, whose objects the compose file names, not the deck. */
-type Kind = ObjectKind | 'variable' | 'removed-when-stopped' | 'compose'
+type Kind = ObjectKind | 'variable' | 'function' | 'removed-when-stopped' | 'compose'
 
 /** What exists while a demo's steps are read in order: name -> the line that made it. */
 class Scope {
@@ -59,7 +63,6 @@ class Scope {
   }
 }
 
-
 /** Compose commands that make containers, networks and volumes the compose file names: after
  *  one, a name the check does not know may be one of them, and is not reported. */
 const COMPOSE_CREATES = new Set(['up', 'create', 'run', 'start', 'scale'])
@@ -73,8 +76,13 @@ export interface MissingProgram {
  *  or buildCliSpec over captured pages in tests), or why there is none. */
 export type DeckClis = Partial<Record<DockerProgram, CliSpec | MissingProgram>>
 
-export function checkDeck(deck: Deck, clis: DeckClis): DeckProblem[] {
+/** Special parameters and positional ones: `$?`, `$#`, `$1`, `$@`... */
+const SPECIAL_PARAMETER = /^(?:\d+|[?#@*$!_-])$/
+
+export function checkDeck(deck: Deck, clis: DeckClis, facts: ShellFacts): DeckProblem[] {
   const problems: DeckProblem[] = [...deck.problems]
+  if (typeof facts.bash !== 'string')
+    problems.push({ loc: { file: deck.file, line: 1 }, message: facts.bash.missing })
   const scopes = new Map<string, Scope>()
   const seen = new Map<string, Demo>()
 
@@ -94,126 +102,135 @@ export function checkDeck(deck: Deck, clis: DeckClis): DeckProblem[] {
         scope.absorb(usedScope)
     }
     for (const step of demo.steps)
-      problems.push(...checkStep(step, scope, clis))
+      problems.push(...checkStep(step, demo, scope, clis, facts))
     scopes.set(demo.id, scope)
   }
-  return problems.sort((a, b) => a.loc.line - b.loc.line)
+  return problems.sort((a, b) => a.loc.line - b.loc.line || (a.loc.column ?? 0) - (b.loc.column ?? 0))
 }
 
-function checkStep(step: Step, scope: Scope, clis: DeckClis): DeckProblem[] {
+function checkStep(step: Step, demo: Demo, scope: Scope, clis: DeckClis, facts: ShellFacts): DeckProblem[] {
   const problems: DeckProblem[] = []
-  // Shown on the slide and never run: it may be written for another machine or CLI.
-  if (step.options.shownOnly)
+  // Shown on the slide and never run: it may be written for another machine or shell.
+  if (step.options.shownOnly || !step.script)
     return problems
-  const report = (message: string) => problems.push({ loc: step.loc, message })
+  const at = (position: { line: number, column: number } | undefined): SourceLocation => position ? deckLocation(step.loc, position) : step.loc
+  if (step.target.kind === 'container') {
+    const opener = demo.steps[step.target.opener - 1]
+    const use = opener?.script ? lineTerminalUse(opener.script) : undefined
+    if (opener && use && !use.enters)
+      problems.push({ loc: step.loc, message: `"${step.prompt.trim()}" lines are typed into the program that line ${opener.loc.line} starts, but "${opener.command}" gives no program the terminal: enter a container first ("docker run -it", "docker exec -it", "docker attach")` })
+    return problems
+  }
   // A step that must fail may fail on purpose in the CLI or on a missing object; what it
-  // makes still counts for later steps. Its quotes must still be whole: it has to run.
+  // makes still counts for later steps.
+  const report = (loc: SourceLocation, message: string) => problems.push({ loc, message })
   const reportUnlessExpected = step.options.expectFail ? () => {} : report
+  const script = step.script
 
-  if (step.target.kind !== 'docker') {
-    try {
-      checkQuotes(step.command)
-    }
-    catch (error) {
-      report((error as Error).message)
-    }
-    if (step.target.kind === 'host') {
-      for (const name of hostVariables(step.command)) {
-        if (!scope.has('variable', name))
-          report(unsetVariable(name))
-      }
-    }
-    if (step.target.kind === 'container') {
-      const container = step.target.container
-      if (container.startsWith('$') && !scope.has('variable', container.slice(1)))
-        report(`${container} is not set by an earlier step of this demo`)
-      else
-        requireContainer(container, scope, report)
-    }
-    return problems
-  }
+  for (const bypass of bypassesIn(script, facts.engineSocket === undefined ? {} : { engineSocket: facts.engineSocket }))
+    report(at(bypass.at), bypass.message)
+  for (const name of script.sets)
+    scope.add('variable', name, step.loc.line)
+  for (const name of script.functions)
+    scope.add('function', name, step.loc.line)
+  for (const name of aliasesDefined(script))
+    scope.add('function', name, step.loc.line)
+  checkVariables(script, scope, facts, (position, message) => reportUnlessExpected(at(position), message))
+  checkPrograms(script, scope, facts, (position, message) => reportUnlessExpected(at(position), message))
 
-  const missingVariables: string[] = []
-  let argv: string[]
-  try {
-    argv = tokenize(step.command, {
-      variable: (name) => {
-        if (!scope.has('variable', name))
-          missingVariables.push(name)
-        return `$${name}`
-      },
-      pwd: AS_WRITTEN.pwd,
-    })
-  }
-  catch (error) {
-    if (error instanceof TokenizeError) {
-      report(error.message)
-      return problems
+  for (const { program, argv, invocation } of dockerInvocations(script)) {
+    const loc = at(invocation.program.at)
+    const cli = clis[program] ?? { missing: `"${program}" was not asked about` }
+    if ('missing' in cli) {
+      report(loc, cli.missing)
+      continue
     }
-    throw error
+    const read = readDockerArgv(cli, argv)
+    for (const message of read.problems)
+      reportUnlessExpected(loc, message)
+    if (!read.command)
+      continue
+    const command: CheckedCommand = { name: commandKey(read.command.path), flags: read.flags, operands: read.operands }
+    const composeCommand = program === 'docker-compose' ? command.name : /^compose (.*)$/.exec(command.name)?.[1]
+    if (composeCommand === undefined)
+      checkReferences(command, step, scope, message => reportUnlessExpected(loc, message))
+    else if (COMPOSE_CREATES.has(composeCommand))
+      scope.add('compose', 'project', step.loc.line)
   }
-  for (const name of missingVariables)
-    report(unsetVariable(name))
-
-  const { program } = step.target
-  const parts = commandParts(argv)
-  bypassProblems(program, parts).forEach(report)
-  const cli = clis[program] ?? { missing: `"${program}" was not asked about` }
-  if ('missing' in cli) {
-    report(cli.missing)
-    return problems
-  }
-  const read: ReadCommand = readDockerArgv(cli, parts.args)
-  for (const message of read.problems)
-    reportUnlessExpected(message)
-  if (!read.command)
-    return problems
-  const command: CheckedCommand = { name: commandKey(read.command.path), flags: read.flags, operands: read.operands }
-  const composeCommand = program === 'docker-compose' ? command.name : /^compose (.*)$/.exec(command.name)?.[1]
-  if (composeCommand === undefined)
-    checkReferences(command, step, scope, reportUnlessExpected)
-  else if (COMPOSE_CREATES.has(composeCommand))
-    scope.add('compose', 'project', step.loc.line)
   return problems
 }
 
-/** The command lines (without the program's name) of the steps that `program` runs: what it
- *  must be asked about before the check (docker-cli/cli-flags/cache.ts). */
+function checkVariables(script: ShellScript, scope: Scope, facts: ShellFacts, report: (at: { line: number, column: number }, message: string) => void): void {
+  const reported = new Set<string>()
+  for (const use of script.uses) {
+    const { name } = use
+    if (use.guarded || SPECIAL_PARAMETER.test(name) || facts.variables.has(name) || scope.has('variable', name) || reported.has(name))
+      continue
+    reported.add(name)
+    report(use.at, `$${name} is not set: no earlier line of this demo (or of a demo it uses) sets it, and your environment does not have it. Set it in an earlier line (${name}=...), or write \${${name}:-default}`)
+  }
+}
+
+/** Every program a line runs must be a builtin, a keyword, a function or alias of the deck, a
+ *  path, or on PATH. What runs inside a container or on the Docker host is not looked at. */
+function checkPrograms(script: ShellScript, scope: Scope, facts: ShellFacts, report: (at: { line: number, column: number }, message: string) => void): void {
+  for (const command of script.commands) {
+    for (const invocation of invocationsOf(command)) {
+      const program = invocation.program.value
+      if (program === undefined || program.includes('/') || program === HOST_PROGRAM)
+        break
+      if (dockerProgramOf(invocation))
+        break // the CLI checks, with what to install
+      if (!facts.builtins.has(program) && !scope.has('function', program) && !facts.onPath(program))
+        report(invocation.program.at, `"${program}" is not on your PATH, nor a shell builtin or a function of this deck: install it, or fix the name`)
+    }
+  }
+}
+
+/** `alias ll='ls -l'`: names the deck's lines may run afterwards. */
+function aliasesDefined(script: ShellScript): string[] {
+  return script.commands
+    .filter(command => command.words[0]?.value === 'alias')
+    .flatMap(command => command.words.slice(1).map(word => word.value ?? word.text))
+    .map(definition => /^([^=\s]+)=/.exec(definition)?.[1])
+    .filter((name): name is string => name !== undefined)
+}
+
+/** The command lines (without the program's name) of the invocations that `program` runs: what
+ *  it must be asked about before the check (docker-cli/cli-flags/cache.ts). */
 export function commandLines(deck: Deck, program: DockerProgram): string[][] {
   const lines: string[][] = []
   for (const step of deck.demos.flatMap(demo => demo.steps)) {
-    if (step.target.kind !== 'docker' || step.target.program !== program || step.options.shownOnly)
+    if (step.target.kind !== 'shell' || !step.script || step.options.shownOnly)
       continue
-    try {
-      lines.push(commandParts(tokenize(step.command, AS_WRITTEN)).args)
-    }
-    catch {
-      // The check reports the line; there is nothing to ask the CLI about.
+    for (const invocation of dockerInvocations(step.script)) {
+      if (invocation.program === program)
+        lines.push(invocation.argv)
     }
   }
   return lines
 }
 
-function unsetVariable(name: string): string {
-  return `$${name} is not set by an earlier step of this demo (write ${name}=$(docker ...) first)`
+/** A word bash expands (`$CID`, `$(docker ps -q)`, `~/x`): what it names is not known here. */
+function expands(name: string): boolean {
+  return /[$`~]/.test(name)
 }
 
 function requireContainer(name: string, scope: Scope, report: (message: string) => void): void {
-  // `$VAR` names were checked when the line was tokenized.
-  if (isMadeByStepRef(name) || name.startsWith('$') || scope.has('container', name) || scope.has('compose', 'project'))
+  if (expands(name) || scope.has('container', name) || scope.has('compose', 'project'))
     return
-  report(`container "${name}" is not created by an earlier step of this demo (docker run --name ${name} ...), nor by a demo it uses`)
+  report(`container "${name}" is not created by an earlier line of this demo (docker run --name ${name} ...), nor by a demo it uses`)
 }
 
 function requireNetwork(name: string, scope: Scope, report: (message: string) => void): void {
-  if ((BUILTIN_NETWORKS as readonly string[]).includes(name) || name.startsWith('container:') || scope.has('network', name) || scope.has('compose', 'project'))
+  if (expands(name) || (BUILTIN_NETWORKS as readonly string[]).includes(name) || name.startsWith('container:') || scope.has('network', name) || scope.has('compose', 'project'))
     return
-  report(`network "${name}" is not created by an earlier step of this demo (docker network create ${name})`)
+  report(`network "${name}" is not created by an earlier line of this demo (docker network create ${name})`)
 }
 
 function requireVolume(name: string, scope: Scope, report: (message: string) => void): void {
-  if (!scope.has('volume', name) && !scope.has('compose', 'project'))
-    report(`volume "${name}" is not created by an earlier step of this demo (docker volume create ${name})`)
+  if (!expands(name) && !scope.has('volume', name) && !scope.has('compose', 'project'))
+    report(`volume "${name}" is not created by an earlier line of this demo (docker volume create ${name})`)
 }
 
 const REQUIRE: Record<ObjectKind, typeof requireContainer> = {
@@ -277,19 +294,19 @@ function checkReferences(command: CheckedCommand, step: Step, scope: Scope, repo
       try {
         const mounts = [...flagValues(command, '--mount').map(parseMountFlag), ...flagValues(command, '--volume').map(parseVolumeFlag)]
         for (const mount of mounts) {
-          if (mount.type === 'volume' && mount.source)
+          if (mount.type === 'volume' && mount.source && !expands(mount.source))
             scope.add('volume', mount.source, line)
         }
       }
       catch (error) {
         report((error as Error).message)
       }
-      // --rm removes a container once it stops: a foreground one when its step ends; a
-      // detached one, or one a terminal entered (the "/ #" steps after it run there), later.
+      // --rm removes a container once it stops: a foreground one when its line ends; a
+      // detached one, or one a terminal entered (the container lines after it run there), later.
       const removedWhenStopped = flagValues(command, '--rm').length > 0
-      const outlivesStep = !removedWhenStopped || flagValues(command, '--detach').length > 0 || command.name === 'create' || step.entersContainer !== undefined
+      const outlivesStep = !removedWhenStopped || flagValues(command, '--detach').length > 0 || command.name === 'create' || step.opensTerminal === true
       const name = flagValues(command, '--name').at(-1)
-      if (name && outlivesStep) {
+      if (name && !expands(name) && outlivesStep) {
         const madeOn = scope.lineOf('container', name)
         if (madeOn !== undefined)
           report(`container name "${name}" is already used by line ${madeOn}; remove it first (docker rm -f ${name})`)
@@ -308,7 +325,7 @@ function checkReferences(command: CheckedCommand, step: Step, scope: Scope, repo
       }
       break
     case 'network create':
-      if (ops[0] === undefined)
+      if (ops[0] === undefined || expands(ops[0]))
         break // its arity was reported
       if (scope.has('network', ops[0]))
         report(`network "${ops[0]}" already exists (line ${scope.lineOf('network', ops[0])})`)
@@ -321,7 +338,7 @@ function checkReferences(command: CheckedCommand, step: Step, scope: Scope, repo
         requireContainer(ops[1], scope, report)
       break
     case 'volume create':
-      if (ops[0])
+      if (ops[0] && !expands(ops[0]))
         scope.add('volume', ops[0], line)
       break
     case 'rename':
@@ -332,37 +349,5 @@ function checkReferences(command: CheckedCommand, step: Step, scope: Scope, repo
       }
       break
   }
-  if (step.capture)
-    scope.add('variable', step.capture, line)
-  if (step.capture && (command.name === 'run' || command.name === 'create'))
-    scope.add('container', `$${step.capture}`, line)
 }
 
-/** Variables of the host shell that a host step may use without a demo setting them. */
-const HOST_SHELL_VARIABLES = new Set(['HOME', 'PATH', 'PWD', 'USER', 'SHELL', 'HOSTNAME'])
-
-/** `$NAME` / `${NAME}` outside single quotes in a host step: the server passes the demo's
- *  captured values to the host shell, so an upper-case name it lacks is a dangling reference. */
-export function hostVariables(command: string): string[] {
-  const names: string[] = []
-  const unquoted = command.replace(/'[^']*'/g, '')
-  const setHere = assignedIn(unquoted)
-  for (const [, braced, bare] of unquoted.matchAll(/\$(?:\{([A-Z_][A-Z0-9_]*)\}|([A-Z_][A-Z0-9_]*))/g)) {
-    const name = braced ?? bare
-    if (!HOST_SHELL_VARIABLES.has(name) && !setHere.has(name) && !names.includes(name))
-      names.push(name)
-  }
-  return names
-}
-
-/** Names the host step's own shell sets: `X=1`, `export X=1`, `for X in ...`, `read X Y`. */
-function assignedIn(command: string): Set<string> {
-  const names = new Set<string>()
-  for (const [, name] of command.matchAll(/(?:^|[\s;&|(])(?:(?:export|local|readonly)\s+)?([A-Za-z_]\w*)=/g))
-    names.add(name)
-  for (const [, name] of command.matchAll(/\bfor\s+([A-Za-z_]\w*)\s+in\b/g))
-    names.add(name)
-  for (const [, list] of command.matchAll(/\bread\s+(?:-\w+\s+)*((?:[A-Za-z_]\w*\s*)+)/g))
-    list.trim().split(/\s+/).forEach(name => names.add(name))
-  return names
-}

@@ -1,22 +1,23 @@
 /** The typed model of the demos in a deck. Pure data: the parser makes it, the check, the
  *  server and the Slidev components read it. */
-import type { DockerProgram } from '../docker-cli/programs.ts'
+import type { ShellScript, ShellSyntaxError } from '../shell/syntax.ts'
 
 export interface SourceLocation {
   file: string
   /** 1-based line in the deck file. */
   line: number
+  /** 1-based column (characters), where the problem is that precise. */
+  column?: number
 }
 
-/** Where a step runs. */
+/** Where a step's line is typed. */
 export type StepTarget =
-  /** A docker CLI (or compose v1) command line, spoken through the Engine API. */
-  | { kind: 'docker'; program: DockerProgram }
-  /** A command on the Docker host, run in a helper container that enters the host's namespaces. */
-  | { kind: 'host' }
-  /** A command inside a running container, run as an exec. `container` is the name or `$VAR`
-   *  written in the step that entered it. */
-  | { kind: 'container'; container: string }
+  /** At the prompt of the demo's shell (bash): any shell line, `host$ ...` included (a program
+   *  on that shell's PATH that runs its words on the Docker host). */
+  | { kind: 'shell' }
+  /** Into the program that has the terminal: the shell of a container that the step `opener`
+   *  (`docker run -it`, `docker exec -it`, `attach`) entered. */
+  | { kind: 'container', opener: number }
 
 export interface StepOptions {
   /** The step must exit non-zero; when a string, its output must also contain it. */
@@ -34,16 +35,23 @@ export interface Step {
   /** 1-based position in the demo. */
   index: number
   target: StepTarget
-  /** The command as it runs: prompt, `NAME=$(...)` and settings removed, continuations joined. */
+  /** What is typed, as written: without its prompt (`$ `, `/ # `) and its settings comment; the
+   *  lines of a step that spans several (a `\` continuation, a heredoc, a loop) joined by "\n". */
   command: string
-  /** The prompt shown before the command in terminal output (`$ `, `host$ `, `/ # `). */
+  /** The prompt the line is typed at: `$ ` for the demo's shell, `/ # ` as the deck writes a
+   *  container's. */
   prompt: string
-  /** `NAME` of `NAME=$(docker ...)`: the trimmed output is kept as `$NAME`. */
-  capture?: string
+  /** The line as bash reads it (undefined when it does not parse: `problem` says why). Container
+   *  lines are read as POSIX sh. */
+  script?: ShellScript
+  /** Why the line does not parse, in bash's words, with where. */
+  syntaxError?: ShellSyntaxError
   options: StepOptions
-  /** The step opens an interactive TTY (`run -it`, `exec -it`, `attach`). Later `/ #` steps
-   *  run in the container it entered. */
-  entersContainer?: string
+  /** The line starts a program that takes over the terminal (`docker run -it`, `exec -it`,
+   *  `attach`, `docker-compose exec`): the container lines after it are typed into that program. */
+  opensTerminal?: true
+  /** `docker attach`: the program draws no prompt of its own (the container drew it before). */
+  attaches?: true
   loc: SourceLocation
 }
 
@@ -68,6 +76,9 @@ export interface Demo {
   loc: SourceLocation
   /** The slide it is on, 1-based as Slidev numbers them (`/12`). */
   slide?: number
+  /** `typing="30ms"`: each line is typed a character at a time, this long apart, as a person
+   *  types; without it a line is typed at once. */
+  typingMs?: number
 }
 
 export interface DeckProblem {
@@ -85,5 +96,6 @@ export interface Deck {
 export const DEFAULT_STEP_TIMEOUT_MS = 60_000
 
 export function formatProblem(problem: DeckProblem): string {
-  return `${problem.loc.file}:${problem.loc.line}: ${problem.message}`
+  const { file, line, column } = problem.loc
+  return `${file}:${line}${column === undefined ? '' : `:${column}`}: ${problem.message}`
 }

@@ -8,14 +8,14 @@ import type { CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
 import type { Deck, DeckProblem, Demo, SourceLocation } from './model.ts'
 import { demoFilePathProblem, normalizeDemoFilePath } from './files.ts'
 import type { SourceLine } from './steps.ts'
-import { parseSteps } from './steps.ts'
+import { parseDuration, parseSteps } from './steps.ts'
 
 const OPEN_TAG = /<DockerDemo\b([^>]*?)\/?>/
 const CLOSE_TAG = /<\/DockerDemo\s*>/
 const ATTRIBUTE = /([:@]?[\w-]+)\s*=\s*"([^"]*)"/g
 const ID = /^[a-z0-9][a-z0-9-]*$/
 const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console', 'shellsession', 'zsh'])
-const KNOWN_ATTRIBUTES = new Set(['id', 'uses', 'title', 'class'])
+const KNOWN_ATTRIBUTES = new Set(['id', 'uses', 'title', 'class', 'typing'])
 /** Slidev's code block title: ```dockerfile [app/Dockerfile] {2,3} */
 const FENCE_TITLE = /\[([^\]]*)\]/
 
@@ -140,7 +140,11 @@ function readAttributes(text: string, loc: SourceLocation, problems: DeckProblem
   if (!ID.test(id))
     problems.push({ loc, message: `demo id "${id}" must be lower case letters, digits and "-"` })
   const uses = (attributes.get('uses') ?? '').split(/\s+/).filter(Boolean)
-  return { id, title: attributes.get('title'), uses, steps: [], files: [], loc }
+  const typing = attributes.get('typing')
+  const typingMs = typing === undefined ? undefined : parseDuration(typing)
+  if (typing !== undefined && (typingMs === undefined || typingMs > 1000))
+    problems.push({ loc, message: `typing="${typing}" must be a delay per character such as 30ms (at most 1s)` })
+  return { id, title: attributes.get('title'), uses, steps: [], files: [], loc, ...(typingMs !== undefined && typingMs <= 1000 ? { typingMs } : {}) }
 }
 
 function addFile(demo: Demo, written: string, content: string, line: number, problems: DeckProblem[], at: (line: number) => SourceLocation): void {

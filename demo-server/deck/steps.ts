@@ -1,78 +1,38 @@
 /**
- * The line grammar inside a demo's code fence (docs/demo-format.md): one line, one step; the
- * prompt says where it runs; a trailing comment may hold step settings. Pure.
+ * The lines inside a demo's code fence (docs/demo-format.md), read into steps. A demo is lines
+ * of a shell: each line is a step, typed into the demo's bash; a line that bash would not end
+ * there (a `\` continuation, a heredoc, a loop or quote that spans lines) takes the lines that
+ * complete it. A line that starts with a container prompt (`/ # `) is typed into the program the
+ * step before it started. Lines starting with `#` are narration; a trailing comment may hold
+ * step settings. Every line is read once, by the shell parser (shell/syntax.ts). Pure.
  */
-import type { DeckProblem, SourceLocation, Step, StepOptions, StepTarget } from './model.ts'
+import type { DeckProblem, SourceLocation, Step, StepOptions } from './model.ts'
 import type { CliSpec, CliSpecs } from '../docker-cli/cli-flags/cli-spec.ts'
 import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
-import type { DockerProgram } from '../docker-cli/programs.ts'
-import { ASSIGNMENT, commandParts, programOf } from '../docker-cli/programs.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
-import { AS_WRITTEN, tokenize } from '../docker-cli/tokenize.ts'
+import type { DockerProgram } from '../docker-cli/programs.ts'
+import { DOCKER_PROGRAMS } from '../docker-cli/programs.ts'
+import type { Invocation } from '../shell/invocations.ts'
+import { baseName, invocationsOf } from '../shell/invocations.ts'
+import type { ShellComment, ShellDialect, ShellPosition, ShellScript } from '../shell/syntax.ts'
+import { parseShell } from '../shell/syntax.ts'
 
 export interface SourceLine {
   text: string
   loc: SourceLocation
 }
 
-const HOST_PROMPT = /^host\$\s+(.*)$/
+/** `/ # `, `~ # `, `/app # `: a container shell's prompt, as the deck writes it. */
 const CONTAINER_PROMPT = /^([~/][^\s#]*) # (.*)$/
-
-/** `[NAME=value ...] docker ...` or `docker-compose ...`: what a docker step runs. */
-const DOCKER_LINE = String.raw`(?:${ASSIGNMENT}\s+)*(?:docker|docker-compose)\s.*`
-const CAPTURE = new RegExp(String.raw`^([A-Za-z_]\w*)=\$\((${DOCKER_LINE})\)$`)
-const DOCKER = new RegExp(String.raw`^(?:\$\s+)?(${DOCKER_LINE})$`)
+/** A shell line may be written with the prompt our shell shows: `$ docker ps`. */
+const SHELL_PROMPT = /^\$ +/
+/** The prompt of the demo's shell (shell/rc.ts sets PS1 to it). */
+export const SHELL_PROMPT_TEXT = '$ '
 
 const SETTINGS = ['expect-fail', 'timeout', 'online', 'shown-only'] as const
-
-/** The container a `/ #` line runs in: a name, `$VAR`, or `step:N` for the unnamed container
- *  that step N of the same demo created. */
-export function anonymousContainerRef(stepIndex: number): string {
-  return `step:${stepIndex}`
-}
-
-/** Joins `\` continuations; the joined line keeps the location of its first line. */
-export function joinContinuations(lines: SourceLine[]): SourceLine[] {
-  const joined: SourceLine[] = []
-  let pending: SourceLine | undefined
-  for (const line of lines) {
-    const text = pending ? `${pending.text} ${line.text.trim()}` : line.text
-    const loc = pending ? pending.loc : line.loc
-    if (/\\\s*$/.test(text)) {
-      pending = { text: text.replace(/\\\s*$/, '').trimEnd(), loc }
-      continue
-    }
-    pending = undefined
-    joined.push({ text, loc })
-  }
-  if (pending)
-    joined.push(pending)
-  return joined
-}
-
-/** Splits `command  # comment` at the first `#` outside quotes that follows whitespace. */
-export function splitTrailingComment(text: string): { code: string, comment?: string } {
-  let quote: string | null = null
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quote) {
-      if (ch === '\\' && quote === '"')
-        i += 1
-      else if (ch === quote)
-        quote = null
-    }
-    else if (ch === '\'' || ch === '"') {
-      quote = ch
-    }
-    else if (ch === '\\') {
-      i += 1
-    }
-    else if (ch === '#' && i > 0 && /\s/.test(text[i - 1])) {
-      return { code: text.slice(0, i).trimEnd(), comment: text.slice(i + 1).trim() }
-    }
-  }
-  return { code: text.trimEnd() }
-}
+/** A settings comment found without the parser, for a line that does not parse: a shown-only
+ *  line may be written for another shell. */
+const SETTINGS_COMMENT = new RegExp(String.raw`\s#\s*((?:${SETTINGS.join('|')})\b.*)$`)
 
 /** Reads `expect-fail: TEXT; timeout: 30s; online` — or returns undefined for narration. */
 export function parseSettings(comment: string): { options: StepOptions, errors: string[] } | undefined {
@@ -121,65 +81,75 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * factor)
 }
 
-
 /** The command a docker line runs, with `docker container X` spelled `docker X` (they are the
  *  same command) and aliases resolved: "run", "network create", "ps"... */
 export function commandKey(path: readonly string[]): string {
   return (path[0] === 'container' && path.length === 2 && path[1] !== 'inspect' ? path.slice(1) : path).join(' ')
 }
 
-/** The container a docker step opens a terminal in, or undefined. Read against `cli`, the
- *  spec of the program that will run it, or the fallback that knows only the terminal commands.
- *  Compose's `exec SERVICE` and `run SERVICE` enter a container of that service, unless `-d`
- *  or `-T` (no terminal). */
-export function enteredContainer(command: string, capture: string | undefined, stepIndex: number, cli?: CliSpec): string | undefined {
-  const program = programOf(command)
-  if (!program)
-    return undefined
+/** `docker` or `docker-compose` when the invocation runs one of them (`/usr/bin/docker` too). */
+export function dockerProgramOf(invocation: Invocation): DockerProgram | undefined {
+  const name = invocation.program.value === undefined ? undefined : baseName(invocation.program.value)
+  return (DOCKER_PROGRAMS as readonly (string | undefined)[]).includes(name) ? name as DockerProgram : undefined
+}
+
+/** Every docker and docker-compose invocation of a line, wherever it sits (pipelines, lists,
+ *  loops, `$(...)`, `xargs docker ...`), with its arguments as bash passes them: a word with an
+ *  expansion keeps its text (`$CID`). */
+export function dockerInvocations(script: ShellScript): Array<{ program: DockerProgram, argv: string[], invocation: Invocation }> {
+  const found: Array<{ program: DockerProgram, argv: string[], invocation: Invocation }> = []
+  for (const command of script.commands) {
+    for (const invocation of invocationsOf(command)) {
+      const program = dockerProgramOf(invocation)
+      if (program)
+        found.push({ program, argv: invocation.args.map(arg => arg.value ?? arg.text), invocation })
+    }
+  }
+  return found
+}
+
+/** How a docker invocation uses the terminal: `enters` when it hands it to a program in a
+ *  container (`run -it`, `exec -it`, `start -ai`, `attach`, compose `exec`/`run` without -T or
+ *  -d), `attaches` for `attach` (which draws no prompt of its own). Read against `cli`, or the
+ *  fallback that knows the terminal commands' boolean flags. */
+export function terminalUse(program: DockerProgram, argv: readonly string[], cli?: CliSpec): { enters: boolean, attaches: boolean } {
   const spec = cli ?? FALLBACK_SPECS[program]
-  let argv: string[]
-  try {
-    argv = commandParts(tokenize(command, AS_WRITTEN)).args
-  }
-  catch {
-    return undefined // the deck check reports it
-  }
   const read = readDockerArgv(spec, argv, { lenient: spec === FALLBACK_SPECS[program] })
+  const none = { enters: false, attaches: false }
   if (!read.command)
-    return undefined
+    return none
   const has = (flag: string) => read.flags.get(flag)?.at(-1) !== undefined && read.flags.get(flag)?.at(-1) !== 'false'
-  if (program === 'docker-compose') {
-    const service = read.operands[0]
-    const terminal = ['exec', 'run'].includes(read.command.path.join(' ')) && !has('--detach') && !has('-T')
-    return terminal && service !== undefined ? composeContainerRef(service) : undefined
-  }
+  if (program === 'docker-compose')
+    return { enters: ['exec', 'run'].includes(read.command.path.join(' ')) && !has('--detach') && !has('-T'), attaches: false }
   const interactive = has('--interactive') && has('--tty')
   switch (commandKey(read.command.path)) {
     case 'run':
-      if (!interactive || has('--detach'))
-        return undefined
-      return read.flags.get('--name')?.at(-1) ?? (capture ? `$${capture}` : anonymousContainerRef(stepIndex))
+      return { enters: interactive && !has('--detach'), attaches: false }
     case 'exec':
-      return interactive ? read.operands[0] : undefined
+      return { enters: interactive, attaches: false }
     case 'attach':
-      return read.operands[0]
+      return { enters: true, attaches: true }
     case 'start':
-      return has('--attach') && has('--interactive') ? read.operands[0] : undefined
+      return { enters: has('--attach') && has('--interactive'), attaches: false }
     default:
-      return undefined
+      return none
   }
 }
 
-/** The container a compose `exec`/`run` step entered: compose names it, the deck names the
- *  service. */
-export function composeContainerRef(service: string): string {
-  return `service:${service}`
+/** What the last command of a line does with the terminal; undefined when it is not docker's
+ *  (`ssh`, `python3`: the deck says so by the container lines after it). */
+export function lineTerminalUse(script: ShellScript, clis: CliSpecs = {}): { enters: boolean, attaches: boolean } | undefined {
+  const last = script.commands.at(-1)
+  const invocation = last && invocationsOf(last).at(-1)
+  const program = invocation && dockerProgramOf(invocation)
+  if (!invocation || !program)
+    return undefined
+  return terminalUse(program, invocation.args.map(arg => arg.value ?? arg.text), clis[program])
 }
 
-/** A container the deck names by the step or service that made it, not by a name of its own:
- *  it exists if that step ran. */
-export function isMadeByStepRef(container: string): boolean {
-  return /^(?:step|service):/.test(container)
+/** Where a position in a step's text is in the deck: its first line starts at loc.column. */
+export function deckLocation(loc: SourceLocation, at: ShellPosition): SourceLocation {
+  return { file: loc.file, line: loc.line + at.line - 1, column: at.line === 1 ? (loc.column ?? 1) + at.column - 1 : at.column }
 }
 
 export interface StepsResult {
@@ -187,62 +157,139 @@ export interface StepsResult {
   problems: DeckProblem[]
 }
 
-/** Reads the lines of one demo's fences into ordered steps. */
+interface Pending {
+  kind: 'shell' | 'container'
+  prompt: string
+  lines: string[]
+  loc: SourceLocation
+}
+
+/** Reads the lines of one demo's fences into ordered steps. `clis`: the specs of the programs
+ *  that will run them, to tell which line enters a container (a fallback knows the usual flags). */
 export function parseSteps(demoId: string, lines: SourceLine[], clis: CliSpecs = {}): StepsResult {
   const steps: Step[] = []
   const problems: DeckProblem[] = []
-  let current: string | undefined
-  for (const { text, loc } of joinContinuations(lines)) {
+  let pending: Pending | undefined
+
+  const finish = (force: boolean): boolean => {
+    const read = readStep(pending!, force)
+    if (!read)
+      return false
+    const index = steps.length + 1
+    steps.push({ id: `${demoId}#${index}`, index, ...read.step })
+    problems.push(...read.problems)
+    pending = undefined
+    return true
+  }
+
+  for (const { text, loc } of lines) {
+    if (pending) {
+      pending.lines.push(text)
+      finish(false)
+      continue
+    }
     const trimmed = text.trim()
     if (trimmed === '' || trimmed.startsWith('#'))
       continue
-    // The container prompt's own "#" is not a comment.
-    const containerPrompt = CONTAINER_PROMPT.exec(trimmed)
-    const promptText = containerPrompt ? `${containerPrompt[1]} # ` : ''
-    const { code: rest, comment } = splitTrailingComment(containerPrompt ? containerPrompt[2] : trimmed)
-    const code = promptText + rest
-    let options: StepOptions = {}
-    if (comment !== undefined) {
-      const settings = parseSettings(comment)
-      if (settings) {
-        options = settings.options
-        for (const message of settings.errors)
-          problems.push({ loc, message })
-      }
-    }
-    const index = steps.length + 1
-    const base = { id: `${demoId}#${index}`, index, options, loc }
-    let match: RegExpExecArray | null
-    if ((match = HOST_PROMPT.exec(code))) {
-      current = undefined
-      steps.push({ ...base, target: { kind: 'host' }, command: match[1].replace(/^sudo\s+/, ''), prompt: 'host$ ' })
-    }
-    else if ((match = CONTAINER_PROMPT.exec(code))) {
-      if (!current) {
-        problems.push({ loc, message: `"${match[1]} #" runs inside a container, but no earlier step entered one: add "docker run -it", "docker exec -it" or "docker container attach" before it` })
-        continue
-      }
-      const target: StepTarget = { kind: 'container', container: current }
-      steps.push({ ...base, target, command: match[2].trim(), prompt: `${match[1]} # ` })
-      // The shell ends: a "/ #" line after it has no shell to go to.
-      if (/^exit(?:\s+\d+)?$/.test(match[2].trim()))
-        current = undefined
-    }
-    else if ((match = CAPTURE.exec(code)) || (match = DOCKER.exec(code))) {
-      const capture = match.length === 3 ? match[1] : undefined
-      const command = (capture ? match[2] : match[1]).trim()
-      const program = programOf(command) as DockerProgram // both patterns start with one
-      const entersContainer = enteredContainer(command, capture, index, clis[program])
-      current = entersContainer
-      steps.push({ ...base, target: { kind: 'docker', program }, command, prompt: '$ ', capture, ...(entersContainer !== undefined ? { entersContainer } : {}) })
-    }
-    else if (options.shownOnly) {
-      // Never run, so it may be any command (e.g. one for the presenter's own Mac).
-      steps.push({ ...base, target: { kind: 'host' }, command: code, prompt: '$ ' })
+    const indent = text.length - text.trimStart().length
+    const container = CONTAINER_PROMPT.exec(trimmed)
+    if (container) {
+      const prompt = `${container[1]} # `
+      pending = { kind: 'container', prompt, lines: [container[2]], loc: { ...loc, column: indent + prompt.length + 1 } }
     }
     else {
-      problems.push({ loc, message: `cannot tell where "${code}" runs: start a step with "docker", "NAME=$(docker ...)", "host$ " or a container prompt like "/ # "` })
+      const prompt = SHELL_PROMPT.exec(trimmed)?.[0] ?? ''
+      pending = { kind: 'shell', prompt: SHELL_PROMPT_TEXT, lines: [trimmed.slice(prompt.length)], loc: { ...loc, column: indent + prompt.length + 1 } }
     }
+    finish(false)
   }
+  if (pending)
+    finish(true)
+  linkContainerLines(steps, problems, clis)
   return { steps, problems }
+}
+
+/** A step from its lines, or undefined when bash would read on (unless `force`: the fence
+ *  ended). */
+function readStep(pending: Pending, force: boolean): { step: Omit<Step, 'id' | 'index'>, problems: DeckProblem[] } | undefined {
+  const text = pending.lines.join('\n')
+  const dialect: ShellDialect = pending.kind === 'shell' ? 'bash' : 'posix'
+  const parsed = parseShell(text, dialect)
+  if (!parsed.ok && parsed.error.incomplete && !force)
+    return undefined
+  const problems: DeckProblem[] = []
+  const { loc } = pending
+  let command = text
+  let options: StepOptions = {}
+  const applySettings = (comment: string) => {
+    const settings = parseSettings(comment)
+    if (!settings)
+      return false
+    options = { ...options, ...settings.options }
+    for (const message of settings.errors)
+      problems.push({ loc, message })
+    return true
+  }
+  if (parsed.ok) {
+    // Settings comments are the tool's, not typed; removed from the last one back, so that
+    // earlier offsets stay right.
+    const settings = parsed.script.comments.filter(comment => applySettings(comment.text))
+    for (const comment of [...settings].reverse())
+      command = withoutComment(command, comment)
+  }
+  else {
+    const found = SETTINGS_COMMENT.exec(pending.lines[0])
+    if (found && applySettings(found[1]))
+      command = [pending.lines[0].slice(0, found.index), ...pending.lines.slice(1)].join('\n')
+  }
+  const step: Omit<Step, 'id' | 'index'> = {
+    target: pending.kind === 'shell' ? { kind: 'shell' } : { kind: 'container', opener: 0 },
+    command: command.trimEnd(),
+    prompt: pending.prompt,
+    options,
+    loc,
+  }
+  if (parsed.ok) {
+    step.script = parsed.script
+  }
+  else {
+    step.syntaxError = parsed.error
+    if (!options.shownOnly)
+      problems.push({ loc: deckLocation(loc, parsed.error.at), message: parsed.error.message })
+  }
+  return { step, problems }
+}
+
+function withoutComment(text: string, comment: ShellComment): string {
+  const lineEnd = text.indexOf('\n', comment.offset)
+  const before = text.slice(0, comment.offset).replace(/[ \t]+$/, '')
+  return lineEnd === -1 ? before : before + text.slice(lineEnd)
+}
+
+/** Container lines go to the program the shell line before them started; `exit` ends it. A
+ *  line that statically enters a container opens a terminal even with no container lines after
+ *  it (the demo ends inside, or the presenter types there). */
+function linkContainerLines(steps: Step[], problems: DeckProblem[], clis: CliSpecs): void {
+  let opener: Step | undefined
+  for (const step of steps) {
+    if (step.target.kind === 'shell') {
+      opener = step
+      const use = step.script && !step.options.shownOnly ? lineTerminalUse(step.script, clis) : undefined
+      if (use?.enters)
+        step.opensTerminal = true
+      if (use?.attaches)
+        step.attaches = true
+      continue
+    }
+    if (!opener) {
+      problems.push({ loc: step.loc, message: `"${step.prompt.trim()}" runs inside a container, but no earlier line of this demo entered one: add "docker run -it", "docker exec -it" or "docker attach" before it` })
+    }
+    else {
+      step.target = { kind: 'container', opener: opener.index }
+      opener.opensTerminal = true
+    }
+    // The shell ends: a container line after it has no shell to go to.
+    if (/^exit(?:\s+\d+)?$/.test(step.command.trim()))
+      opener = undefined
+  }
 }

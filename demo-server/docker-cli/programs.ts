@@ -25,48 +25,6 @@ export const PROGRAMS: Record<DockerProgram, ProgramFacts> = {
   },
 }
 
-/** `NAME=value` before the program, as a shell reads it (a quoted value may hold spaces). */
-export const ASSIGNMENT = String.raw`[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|[^\s"'])*`
-
-/** The program a step's command line runs: its first word after any `NAME=value`, if it is
- *  one of ours. */
-export function programOf(command: string): DockerProgram | undefined {
-  const first = new RegExp(String.raw`^(?:${ASSIGNMENT}\s+)*(\S+)`).exec(command.trim())?.[1]
-  return (DOCKER_PROGRAMS as readonly string[]).includes(first ?? '') ? first as DockerProgram : undefined
-}
-
-/** A tokenized step: its `NAME=value` words, the program, and the program's arguments. */
-export interface CommandParts {
-  env: Record<string, string>
-  program: string
-  args: string[]
-}
-
-export function commandParts(argv: readonly string[]): CommandParts {
-  const env: Record<string, string> = {}
-  let i = 0
-  for (; i < argv.length && /^[A-Za-z_]\w*=/.test(argv[i]); i++) {
-    const eq = argv[i].indexOf('=')
-    env[argv[i].slice(0, eq)] = argv[i].slice(eq + 1)
-  }
-  return { env, program: argv[i] ?? '', args: argv.slice(i + 1) }
-}
-
-/**
- * Variables a step may not set for its program (`DOCKER_BUILDKIT=0 docker build ...` and
- * `TAG=v2 docker-compose up` are fine): those that would send it around the proxy, or have it
- * load programs, libraries or modules of the deck's instead of its own.
- */
-const FORBIDDEN_VARIABLE = /^(?:DOCKER_(?:HOST|CONTEXT|CONFIG|TLS\w*|CERT_PATH|API_VERSION)|PATH|HOME|LD_\w+|DYLD_\w+|PYTHON\w*)$/
-
-export function forbiddenVariables(env: Record<string, string>): string[] {
-  return Object.keys(env).filter(name => FORBIDDEN_VARIABLE.test(name))
-}
-
-export function forbiddenVariablesProblem(program: DockerProgram, names: string[]): string {
-  return `${names.join(', ')} set for ${program}: every step goes through the demo server's proxy with the presenter's own configuration, and ${names.length === 1 ? 'this variable' : 'these variables'} would change that. Remove ${names.length === 1 ? 'it' : 'them'} (other variables, e.g. DOCKER_BUILDKIT=0 or a compose file's TAG=v2, are fine)`
-}
-
 /**
  * The global options a step may give each program (true: it takes a value). Anything else before
  * the subcommand is refused, not only -H and --context:
@@ -142,16 +100,18 @@ export function forbiddenGlobalOptionProblem(program: DockerProgram, option: str
   return `"${program} ${option}": every step goes through the demo server's proxy, which labels and scopes what the deck does, and this option would go around it (another engine or context, TLS settings, a config directory with its own plugins). Remove it; before the subcommand, a step may give ${program} only ${Object.keys(ALLOWED_GLOBALS[program]).join(', ')}, spelled in full`
 }
 
-/** What in a step's command line would go around the proxy (variables before the program,
- *  global options before the subcommand), as problems a presenter can act on; none: []. The
- *  check reports them, and the server refuses to run such a step. */
-export function bypassProblems(program: DockerProgram, parts: Pick<CommandParts, 'env' | 'args'>): string[] {
-  const problems: string[] = []
-  const variables = forbiddenVariables(parts.env)
-  if (variables.length > 0)
-    problems.push(forbiddenVariablesProblem(program, variables))
-  const option = forbiddenGlobalOption(program, parts.args)
-  if (option)
-    problems.push(forbiddenGlobalOptionProblem(program, option))
-  return problems
+/** Global options that take a value, of those a line may not give either. */
+const VALUED_GLOBALS = new Set(['-H', '--host', '--config', '--tlscacert', '--tlscert', '--tlskey', '-p', '--project-name'])
+
+/** The subcommand of a command line (the words after the program's name): the first word that
+ *  is not a global option or its value. */
+export function subcommandOf(program: DockerProgram, argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (!arg.startsWith('-') || arg === '-')
+      return arg
+    if (!arg.includes('=') && (ALLOWED_GLOBALS[program][arg] === true || VALUED_GLOBALS.has(arg)))
+      i += 1
+  }
+  return undefined
 }

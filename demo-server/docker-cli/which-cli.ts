@@ -41,7 +41,8 @@ export function resolveDockerCli(env: NodeJS.ProcessEnv = process.env): string {
   return resolveProgram('docker', env)
 }
 
-function onPath(name: string, searchPath: string | undefined): string | undefined {
+/** The first executable file `name` on `searchPath`, as a shell finds a program. */
+export function onPath(name: string, searchPath: string | undefined): string | undefined {
   for (const dir of (searchPath ?? '').split(path.delimiter).filter(Boolean)) {
     const found = executable(path.resolve(dir, name))
     if (found)
@@ -50,7 +51,8 @@ function onPath(name: string, searchPath: string | undefined): string | undefine
   return undefined
 }
 
-function executable(file: string): string | undefined {
+/** `file` when it is an executable file. */
+export function executable(file: string): string | undefined {
   try {
     if (!statSync(file).isFile())
       return undefined

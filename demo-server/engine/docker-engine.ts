@@ -1,28 +1,31 @@
 /**
- * DemoEngine on the presenter's real docker CLI: `docker ...` steps run it (cli-step.ts), and
- * `docker-compose ...` steps run compose v1, both through the engine proxy (demo-server/proxy/);
- * `run -it` / `exec -it` / `attach` open a shell session that the demo's `/ # ...` lines are
- * typed into (shell-session.ts); `host$` steps run in a helper container (host.ts). dockerode stays for what the server does itself: status, reset,
- * stopping what a cancelled step created.
+ * DemoEngine on a real shell: each demo's lines are typed into its own bash (demo-shell.ts),
+ * whose DOCKER_HOST is a door into the engine proxy (demo-server/proxy/), so the presenter's own
+ * docker CLI and compose run as at home while the proxy labels and scopes what they do. The
+ * container lines of a demo are typed into the program its `run -it` / `exec -it` / `attach` line
+ * started. dockerode stays for what the server does itself: status, reset, stopping what a
+ * cancelled line started.
  */
+import { execFile } from 'node:child_process'
 import type { Step } from '../deck/model.ts'
-import { TokenizeError, tokenize } from '../docker-cli/tokenize.ts'
+import { dockerInvocations } from '../deck/steps.ts'
+import type { DockerProgram } from '../docker-cli/programs.ts'
+import { DOCKER_PROGRAMS, subcommandOf } from '../docker-cli/programs.ts'
+import { composePluginMissing } from '../docker-cli/cli-flags/read-argv.ts'
+import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
 import type { EngineProxy } from '../proxy/index.ts'
 import type { EngineStatus } from '../protocol.ts'
 import { DemoError } from '../protocol.ts'
-import type { CliCall } from './cli-step.ts'
-import { runCaptured, runInTerminal, spawnInTerminal, stepCommand } from './cli-step.ts'
-import type { DockerProgram } from '../docker-cli/programs.ts'
-import { bypassProblems, commandParts } from '../docker-cli/programs.ts'
-import { CLI_ENV, DockerCliNotFoundError, resolveProgram } from '../docker-cli/which-cli.ts'
+import { bypassesIn } from '../shell/bypass.ts'
+import { ShellNotFoundError, resolveShell } from '../shell/which-shell.ts'
 import type { Connection } from './connection.ts'
+import { DemoShells } from './demo-shells.ts'
 import { undefinedIfNotFound } from './errors.ts'
-import { hostStep } from './host.ts'
 import { debug } from './log.ts'
 import { refusalError } from './refused.ts'
 import { removeScoped } from './reset.ts'
-import { ShellSession } from './shell-session.ts'
-import { ShellSessions } from './shell-sessions.ts'
+import { ShellFiles } from './shell-files.ts'
+import { keepsContainersWhenStopped, stopCreatedBy } from './stop-run.ts'
 import type { DemoEngine, ResetReport, StepIO, StepResult, StepRunContext } from './types.ts'
 
 export interface DockerEngineParts {
@@ -35,8 +38,8 @@ export interface DockerEngineParts {
 
 export class DockerEngine implements DemoEngine {
   #closed = false
-  readonly #sessions = new ShellSessions()
-  readonly #programs = new Map<DockerProgram, string>()
+  #shells: { files: ShellFiles, shells: DemoShells } | undefined
+  #composePlugin: Promise<boolean> | undefined
 
   constructor(private readonly parts: DockerEngineParts) {}
 
@@ -52,25 +55,23 @@ export class DockerEngine implements DemoEngine {
     // Cancelled before it began: nothing to start, nothing to stop (130: as after Ctrl-C).
     if (context.signal.aborted)
       return { exitCode: 130 }
+    const proxy = this.#proxy()
+    await this.#refuseBeforeTyping(step, proxy)
     debug(`${step.id} (${step.target.kind}) ${step.command}`)
     try {
-      switch (step.target.kind) {
-        case 'container':
-          return { exitCode: await this.#sessions.forStep(context, step).typeLine(step, io, context.signal) }
-        case 'host':
-          await this.#sessions.leave(context)
-          return { exitCode: await hostStep({ docker, step, context, io }) }
-        case 'docker': {
-          const { program } = step.target
-          const call: CliCall = { cli: this.#find(program), proxy: this.#proxy(), docker, ...this.#commandLine(step, program, context), step, context, io }
-          await this.#sessions.leave(context)
-          call.proxy.setScope({ deckId: context.deckId, demoId: context.demoId, runId: context.runId })
-          const result = await this.#dockerStep(call)
-          if (result.exitCode !== 0 && !context.signal.aborted)
-            await this.#throwIfRefused(call)
-          return result
-        }
+      const shell = await this.#demoShells(proxy).forRun(context)
+      const { runId } = context
+      const engine = {
+        stop: () => stopCreatedBy(docker, runId, proxy.createdBy(runId), { keepContainers: keepsContainersWhenStopped(step) }),
+        afterLeave: () => stopCreatedBy(docker, runId, proxy.createdBy(runId), { keepContainers: true }),
       }
+      const options = { signal: context.signal, interactive: context.interactive, typingMs: context.typingMs }
+      const exitCode = step.target.kind === 'shell'
+        ? await shell.typeLine(step, io, engine, options)
+        : await shell.typeIntoProgram(step, io, options)
+      if (exitCode !== 0 && !context.signal.aborted)
+        await this.#throwIfRefused(step, runId, docker)
+      return { exitCode }
     }
     catch (error) {
       debug(`${step.id} failed: ${error instanceof Error ? error.message : String(error)}`)
@@ -78,79 +79,98 @@ export class DockerEngine implements DemoEngine {
     }
   }
 
-  async #dockerStep(call: CliCall): Promise<StepResult> {
-    const { step, context, io } = call
-    if (step.capture !== undefined) {
-      const { exitCode, stdout } = await runCaptured(call)
-      if (exitCode === 0)
-        context.session.variables.set(step.capture, stdout)
-      return { exitCode, stdout }
-    }
-    if (step.entersContainer === undefined)
-      return { exitCode: await runInTerminal(call) }
-    const session = new ShellSession(spawnInTerminal(call), call)
-    await this.#sessions.add(context, session)
-    const enteredBy = stepCommand(call).name === 'attach' ? 'attach' : 'shell'
-    return { exitCode: await session.open(io, context.signal, context.interactive, enteredBy) }
+  /** What the check reports is refused here too, before a key is typed: a line that would go
+   *  around the proxy, one bash cannot finish, `docker compose` without the plugin. */
+  async #refuseBeforeTyping(step: Step, proxy: EngineProxy): Promise<void> {
+    const where = `Step ${step.index} (${step.loc.file}:${step.loc.line})`
+    if (step.syntaxError?.incomplete && step.target.kind === 'shell')
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${step.syntaxError.message}; the shell would wait for the rest of the line. Complete it in the deck.`)
+    if (step.target.kind === 'container' && step.target.opener === 0)
+      throw new DemoError('STEP_FAILED', `${where} types into a container's shell, but no earlier line of the demo enters one: add "docker run -it", "docker exec -it" or "docker attach" before it.`)
+    if (!step.script)
+      return
+    const [bypass] = bypassesIn(step.script, { engineSocket: proxy.upstreamSocket })
+    if (bypass)
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${bypass.message}.`)
+    const compose = dockerInvocations(step.script).some(({ program, argv }) => program === 'docker' && subcommandOf('docker', argv) === 'compose')
+    if (compose && !await this.#hasComposePlugin())
+      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${composePluginMissing()}.`)
   }
 
-  /** The proxy refused part of the step: its own error code, not "the command failed". */
-  async #throwIfRefused(call: CliCall): Promise<void> {
-    const refusals = call.proxy.refusedFor(call.context.runId)
+  /** `docker compose version` answers only with the plugin; asked once. */
+  #hasComposePlugin(): Promise<boolean> {
+    this.#composePlugin ??= new Promise((resolve) => {
+      let cli: string
+      try {
+        cli = this.#find('docker')
+      }
+      catch {
+        resolve(false)
+        return
+      }
+      execFile(cli, ['compose', 'version'], { timeout: 10_000 }, error => resolve(!error))
+    })
+    return this.#composePlugin
+  }
+
+  /** The proxy refused part of the line: its own error code, not "the command failed". */
+  async #throwIfRefused(step: Step, runId: string, docker: Awaited<ReturnType<Connection['get']>>['docker']): Promise<void> {
+    const refusals = this.#proxy().refusedFor(runId)
     if (refusals.length === 0)
       return
     const present = new Set<string>()
     for (const image of refusals.flatMap(r => r.image ?? [])) {
-      if (await undefinedIfNotFound(call.docker.getImage(image).inspect()))
+      if (await undefinedIfNotFound(docker.getImage(image).inspect()))
         present.add(image)
     }
-    const error = refusalError(call.step, refusals, image => present.has(image))
+    const error = refusalError(step, refusals, image => present.has(image))
     if (error)
       throw error
   }
 
-  /** The deck's tokenizer: `$VAR` from the demo's captures, `$(pwd)` the demo's directory. No
-   *  variable or global option may send the program past the proxy. */
-  #commandLine(step: Step, program: DockerProgram, context: StepRunContext): Pick<CliCall, 'env' | 'args'> {
-    let argv: string[]
-    try {
-      argv = tokenize(step.command, {
-        variable: name => context.session.variables.get(name),
-        pwd: () => context.workdir,
-      })
+  /** The shells, and the files they start from, made on the first line. */
+  #demoShells(proxy: EngineProxy): DemoShells {
+    if (!this.#shells) {
+      let bash: string
+      try {
+        bash = resolveShell()
+      }
+      catch (error) {
+        if (error instanceof ShellNotFoundError)
+          throw new DemoError('ENGINE_UNAVAILABLE', `The demos run in bash, and there is none: ${error.message}`)
+        throw error
+      }
+      const programs: Partial<Record<DockerProgram, string>> = {}
+      for (const program of DOCKER_PROGRAMS) {
+        try {
+          programs[program] = this.#find(program)
+        }
+        catch (error) {
+          // docker-compose is only needed by the lines that run it, which then say it is missing.
+          if (program === 'docker')
+            throw error
+        }
+      }
+      const files = ShellFiles.create(programs)
+      this.#shells = { files, shells: new DemoShells({ files, proxy, bash }) }
     }
-    catch (error) {
-      if (error instanceof TokenizeError)
-        throw new DemoError('UNSUPPORTED_COMMAND', `Step ${step.index} (${step.loc.file}:${step.loc.line}): ${error.message}`)
-      throw error
-    }
-    const where = `Step ${step.index} (${step.loc.file}:${step.loc.line})`
-    const parts = commandParts(argv)
-    if (parts.program !== program)
-      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: a ${program} step runs "${program}", got "${parts.program}"`)
-    const [bypass] = bypassProblems(program, parts)
-    if (bypass)
-      throw new DemoError('UNSUPPORTED_COMMAND', `${where}: ${bypass}`)
-    return { env: parts.env, args: parts.args }
+    return this.#shells.shells
   }
 
   /** The program the deck check read its flags from too (which-cli.ts); an option names
    *  another docker CLI. */
   #find(program: DockerProgram): string {
-    let found = this.#programs.get(program)
     try {
-      found ??= resolveProgram(program, this.parts.cli === undefined ? process.env : { ...process.env, [CLI_ENV]: this.parts.cli })
+      return resolveProgram(program, this.parts.cli === undefined ? process.env : { ...process.env, [CLI_ENV]: this.parts.cli })
     }
     catch (error) {
       if (error instanceof DockerCliNotFoundError) {
         throw program === 'docker'
           ? new DemoError('ENGINE_UNAVAILABLE', `The demos run the presenter's own docker CLI, and there is none: ${error.message}`)
-          : new DemoError('UNSUPPORTED_COMMAND', `This step runs ${program}, and there is none: ${error.message}`)
+          : new DemoError('UNSUPPORTED_COMMAND', `This line runs ${program}, and there is none: ${error.message}`)
       }
       throw error
     }
-    this.#programs.set(program, found)
-    return found
   }
 
   #proxy(): EngineProxy {
@@ -162,7 +182,7 @@ export class DockerEngine implements DemoEngine {
   /** Everything of the deck (or demo) that can go; reset.ts says what could not, and why. */
   async reset(scope: { deckId: string, demoId?: string }): Promise<ResetReport> {
     try {
-      await this.#sessions.closeScope(scope)
+      await this.#shells?.shells.closeScope(scope)
       const { docker } = await this.parts.connection.get()
       return await removeScoped(docker, scope)
     }
@@ -175,9 +195,9 @@ export class DockerEngine implements DemoEngine {
     if (this.#closed)
       return
     this.#closed = true
-    await this.#sessions.closeAll()
+    await this.#shells?.shells.closeAll()
+    this.#shells?.files.remove()
     await this.parts.proxy?.close()
     this.parts.connection.invalidate()
   }
 }
-

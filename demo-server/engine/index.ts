@@ -35,5 +35,5 @@ export async function createDockerEngine(options: DockerEngineOptions = {}): Pro
   return new DockerEngine({ connection, proxy, ...(options.cli !== undefined ? { cli: options.cli } : {}) })
 }
 
-export type { DemoEngine, DemoSession, RemovedCounts, ResetReport, StepIO, StepResult, StepRunContext } from './types.ts'
+export type { DemoEngine, RemovedCounts, ResetReport, StepIO, StepResult, StepRunContext } from './types.ts'
 export { HELPER_LABEL, demoLabels } from './labels.ts'

@@ -5,6 +5,10 @@
  * containers and execs (proxy/tracking.ts), and marks each exec's environment (engine/labels.ts).
  */
 import type Docker from 'dockerode'
+import type { Step } from '../deck/model.ts'
+import { commandKey, dockerInvocations } from '../deck/steps.ts'
+import { FALLBACK_SPECS } from '../docker-cli/cli-flags/fallback-spec.ts'
+import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
 import type { CreatedByRun } from '../proxy/index.ts'
 import { execMark } from './labels.ts'
 import { debug } from './log.ts'
@@ -48,4 +52,15 @@ export async function killMarked(container: Docker.Container, mark: string): Pro
   catch {
     // The container stopped meanwhile: nothing is left to kill.
   }
+}
+
+/** `docker run -d ...`, `docker-compose up -d`: what a line started in the background stays when
+ *  the line is stopped, as at home after Ctrl-C. Read as the fallback spec reads it. */
+export function keepsContainersWhenStopped(step: Step): boolean {
+  return (step.script ? dockerInvocations(step.script) : []).some(({ program, argv }) => {
+    const read = readDockerArgv(FALLBACK_SPECS[program], argv, { lenient: true })
+    const name = read.command && commandKey(read.command.path)
+    const detached = read.flags.get('--detach')?.at(-1)
+    return (name === 'run' || name === 'up') && detached !== undefined && detached !== 'false'
+  })
 }

@@ -17,26 +17,21 @@ export interface StepIO {
   onResize: (listener: (cols: number, rows: number) => void) => () => void
 }
 
-/** Runtime state of one demo between its steps: reset with the demo. */
-export interface DemoSession {
-  /** Captured `$NAME` values, including those of demos this demo `uses`. */
-  variables: Map<string, string>
-  /** Container ids of unnamed containers, by the `step:N` reference the parser gives them. */
-  anonymousContainers: Map<string, string>
-}
-
 export interface StepRunContext {
   /** Label value that scopes everything to this deck (derived from the deck's path). */
   deckId: string
   demoId: string
   runId: string
-  session: DemoSession
-  /** Host directory that `$(pwd)` names; exists before the step runs. */
+  /** The demos this one uses, in the deck's order: its shell starts from their state. */
+  uses: readonly string[]
+  /** The deck's working directory, where the demo's shell starts; exists before the step runs. */
   workdir: string
+  /** A delay per typed character (the demo's `typing`); 0 types each line at once. */
+  typingMs: number
   /** Never pull: a missing image is an IMAGE_MISSING error naming the command that prepares it. */
   offline: boolean
-  /** A presenter terminal is attached: keep `run -it` / `exec -it` / `attach` open until
-   *  cancelled or the process ends. Otherwise an entering step returns once the container runs. */
+  /** A presenter terminal is attached: keep the program a line starts (`run -it`, `exec -it`,
+   *  `attach`) until it ends or is cancelled. Otherwise such a line ends at the program's prompt. */
   interactive: boolean
   cols: number
   rows: number
@@ -46,8 +41,6 @@ export interface StepRunContext {
 
 export interface StepResult {
   exitCode: number
-  /** Trimmed stdout, kept for `NAME=$(docker ...)` steps. */
-  stdout?: string
 }
 
 

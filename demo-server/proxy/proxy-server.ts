@@ -46,11 +46,25 @@ export interface EngineProxyOptions {
   log?: (line: string) => void
 }
 
-export interface EngineProxy extends AsyncDisposable {
+/** A socket of the proxy whose requests carry one scope: each demo's shell gets its own, so that
+ *  demos running at once label what they create as theirs. */
+export interface ProxyDoor extends AsyncDisposable {
   socketPath: string
   /** For the CLI's environment: DOCKER_HOST=unix://... */
   dockerHost: string
+  close: () => Promise<void>
+}
+
+export interface EngineProxy extends AsyncDisposable {
+  socketPath: string
+  /** The engine's own unix socket, when it is one: a deck line naming it would go around us. */
+  upstreamSocket?: string
+  /** For the CLI's environment: DOCKER_HOST=unix://... */
+  dockerHost: string
   setScope: (scope: ProxyScope | (() => ProxyScope)) => void
+  /** Another socket, in the proxy's directory, whose requests are scoped by `scope` (asked at
+   *  every request). Closed with the proxy, or before. */
+  openDoor: (scope: () => ProxyScope) => Promise<ProxyDoor>
   /** Containers and execs that requests of `runId` created, for stopping a cancelled step. */
   createdBy: (runId: string) => CreatedByRun
   /** What the proxy refused while `runId` was the scope (the first 20), for precise errors. */
@@ -72,41 +86,73 @@ export async function startEngineProxy(options: EngineProxyOptions): Promise<Eng
   let scopeOf = typeof options.scope === 'function' ? options.scope : constant(options.scope)
   const { socketPath, ownDir } = privateSocketPath(options.socketPath)
 
-  const contextFor = (req: http.IncomingMessage, match: Extract<Match, { allowed: true }>): ActionContext => ({
+  const contextFor = (req: http.IncomingMessage, match: Extract<Match, { allowed: true }>, scope: ProxyScope): ActionContext => ({
     method: req.method ?? 'GET',
     path: match.path,
     params: match.params,
     query: match.query,
-    scope: scopeOf(),
+    scope,
     offline: options.offline ?? false,
     ownership,
     created,
     readJson: () => readJson(req, match.path),
   })
 
-  const server = http.createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      answer(res, engineUnreachable(upstream.url, errorText(error)))
+  /** One listening socket; its requests carry the scope `scopeNow` gives at each request. */
+  async function listen(socketFile: string, scopeNow: () => ProxyScope): Promise<{ close: () => Promise<void> }> {
+    const server = http.createServer((req, res) => {
+      handleRequest(req, res, scopeNow()).catch((error: unknown) => {
+        answer(res, engineUnreachable(upstream.url, errorText(error)))
+      })
     })
-  })
-  // Builds upload their context and `events` streams for as long as the CLI wants.
-  server.requestTimeout = 0
+    // Builds upload their context and `events` streams for as long as the CLI wants.
+    server.requestTimeout = 0
+    server.on('upgrade', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      client.pause()
+      const scope = scopeNow()
+      void handleUpgrade(req, client, head, scope).catch((error: unknown) => {
+        refuseOnSocket(client, logged(engineUnreachable(upstream.url, errorText(error)), scope))
+      })
+    })
+    const sockets = new Set<net.Socket>()
+    server.on('connection', (socket: net.Socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(socketFile, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    // The directory is 0700 already, so nobody else could reach the socket before this chmod.
+    fs.chmodSync(socketFile, 0o600)
+    let closing: Promise<void> | undefined
+    return {
+      close: () => closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const socket of sockets)
+          socket.destroy()
+      }).then(() => fs.rmSync(socketFile, { force: true })),
+    }
+  }
 
-  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, scope: ProxyScope): Promise<void> {
     const method = req.method ?? 'GET'
     const match = matchRequest(method, req.url ?? '/')
     if (!match.allowed)
-      return answer(res, logged(denied(method, match.path, match.reason)))
-    const ctx = contextFor(req, match)
+      return answer(res, logged(denied(method, match.path, match.reason), scope))
+    const ctx = contextFor(req, match, scope)
     const plan = await planFor(match.rule.action, ctx)
     if (isRefusal(plan))
-      return answer(res, logged(plan))
+      return answer(res, logged(plan, scope))
     if (plan.reply)
       return reply(res, plan.reply.status, JSON.stringify(plan.reply.body))
-    forward(req, res, match, plan)
+    forward(req, res, match, plan, scope)
   }
 
-  function forward(req: http.IncomingMessage, res: http.ServerResponse, match: Extract<Match, { allowed: true }>, plan: Plan): void {
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, match: Extract<Match, { allowed: true }>, plan: Plan, scope: ProxyScope): void {
     const url = new URL(req.url ?? '/', 'http://engine')
     const query = plan.query ?? url.searchParams
     const target = `${url.pathname}${query.size > 0 ? `?${query}` : ''}`
@@ -121,7 +167,7 @@ export async function startEngineProxy(options: EngineProxyOptions): Promise<Eng
     const engineReq = upstream.request({ method: req.method ?? 'GET', path: target, headers })
     engineReq.on('error', (error) => {
       if (!res.headersSent)
-        answer(res, logged(engineUnreachable(upstream.url, errorText(error))))
+        answer(res, logged(engineUnreachable(upstream.url, errorText(error)), scope))
       else
         res.destroy()
     })
@@ -140,69 +186,58 @@ export async function startEngineProxy(options: EngineProxyOptions): Promise<Eng
     log(`${req.method} ${match.path} -> engine`)
   }
 
-  server.on('upgrade', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    client.pause()
-    void handleUpgrade(req, client, head).catch((error: unknown) => {
-      refuseOnSocket(client, logged(engineUnreachable(upstream.url, errorText(error))))
-    })
-  })
-
-  async function handleUpgrade(req: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> {
+  async function handleUpgrade(req: http.IncomingMessage, client: net.Socket, head: Buffer, scope: ProxyScope): Promise<void> {
     const method = req.method ?? 'GET'
     const match = matchRequest(method, req.url ?? '/')
     if (!match.allowed)
-      return refuseOnSocket(client, logged(denied(method, match.path, match.reason)))
+      return refuseOnSocket(client, logged(denied(method, match.path, match.reason), scope))
     if (!match.rule.hijack)
-      return refuseOnSocket(client, logged(badRequest(`${method} ${match.path} does not take an Upgrade; only attach, exec start and BuildKit sessions do`)))
-    const plan = await planFor(match.rule.action, contextFor(req, match))
+      return refuseOnSocket(client, logged(badRequest(`${method} ${match.path} does not take an Upgrade; only attach, exec start and BuildKit sessions do`), scope))
+    const plan = await planFor(match.rule.action, contextFor(req, match, scope))
     if (isRefusal(plan))
-      return refuseOnSocket(client, logged(plan))
+      return refuseOnSocket(client, logged(plan, scope))
     pipeHijacked(req, client, head, upstream.connect())
   }
 
-  const sockets = new Set<net.Socket>()
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-
-  function logged(refusal: Refusal): Refusal {
+  function logged(refusal: Refusal, scope: ProxyScope): Refusal {
     log(`refused (${refusal.status}): ${refusal.message}`)
-    created.addRefusal(scopeOf().runId, refusal)
+    created.addRefusal(scope.runId, refusal)
     return refusal
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  // The directory is 0700 already, so nobody else could reach the socket before this chmod.
-  fs.chmodSync(socketPath, 0o600)
+  const main = await listen(socketPath, () => scopeOf())
+  const doors = new Set<{ close: () => Promise<void> }>()
+  let doorCount = 0
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      for (const socket of sockets)
-        socket.destroy()
-    }).then(() => {
+    closing ??= Promise.all([main, ...doors].map(door => door.close())).then(() => {
       upstream.close()
-      fs.rmSync(socketPath, { force: true })
       if (ownDir)
         fs.rmSync(ownDir, { recursive: true, force: true })
     })
     return closing
   }
 
+  const openDoor = async (scope: () => ProxyScope): Promise<ProxyDoor> => {
+    const doorPath = path.join(path.dirname(socketPath), `door-${++doorCount}.sock`)
+    const door = await listen(doorPath, scope)
+    doors.add(door)
+    const closeDoor = async () => {
+      doors.delete(door)
+      await door.close()
+    }
+    return { socketPath: doorPath, dockerHost: `unix://${doorPath}`, close: closeDoor, [Symbol.asyncDispose]: closeDoor }
+  }
+
   return {
     socketPath,
+    ...(resolved.endpoint.kind === 'unix' ? { upstreamSocket: resolved.endpoint.socketPath } : {}),
     dockerHost: `unix://${socketPath}`,
     setScope: (scope) => { scopeOf = typeof scope === 'function' ? scope : constant(scope) },
     createdBy: runId => created.createdBy(runId),
     refusedFor: runId => created.refusedFor(runId),
+    openDoor,
     close,
     [Symbol.asyncDispose]: close,
   }

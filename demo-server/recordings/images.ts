@@ -4,13 +4,11 @@
  * resolving variables.
  */
 import type { Step } from '../deck/model.ts'
-import { commandKey } from '../deck/steps.ts'
+import { commandKey, dockerInvocations } from '../deck/steps.ts'
 import { FALLBACK_SPEC } from '../docker-cli/cli-flags/fallback-spec.ts'
 import { readDockerArgv } from '../docker-cli/cli-flags/read-argv.ts'
-import { commandParts } from '../docker-cli/programs.ts'
-import { AS_WRITTEN, tokenize } from '../docker-cli/tokenize.ts'
-import { HELPER_IMAGE } from '../engine/host.ts'
-
+import { invocationsOf } from '../shell/invocations.ts'
+import { HELPER_IMAGE, HOST_PROGRAM } from '../shell/rc.ts'
 
 /** Commands whose first operand is an image. */
 const NAMES_IMAGE = new Set(['run', 'create', 'pull', 'history', 'image pull', 'image history'])
@@ -23,29 +21,22 @@ export function normalizeImageRef(ref: string): string {
 }
 
 /** Image references the steps use, in first-use order: the image of `run`, `pull`, `history`,
- *  and the helper image of `host$` steps. Steps that are shown only run nothing. */
+ *  and the helper image of `host$` lines. Steps that are shown only run nothing. */
 export function imagesUsedBy(steps: readonly Step[]): string[] {
   const refs = new Set<string>()
   for (const step of steps) {
-    if (step.options.shownOnly !== undefined)
+    if (step.options.shownOnly !== undefined || !step.script || step.target.kind !== 'shell')
       continue
-    if (step.target.kind === 'host') {
+    if (step.script.commands.some(command => invocationsOf(command).some(invocation => invocation.program.value === HOST_PROGRAM)))
       refs.add(HELPER_IMAGE)
-      continue
+    for (const { program, argv } of dockerInvocations(step.script)) {
+      if (program !== 'docker')
+        continue
+      const read = readDockerArgv(FALLBACK_SPEC, argv, { lenient: true })
+      const image = read.command && NAMES_IMAGE.has(commandKey(read.command.path)) ? read.operands[0] : undefined
+      if (image !== undefined && !/[$`~]/.test(image))
+        refs.add(normalizeImageRef(image))
     }
-    if (step.target.kind !== 'docker' || step.target.program !== 'docker')
-      continue
-    let argv: string[]
-    try {
-      argv = commandParts(tokenize(step.command, AS_WRITTEN)).args
-    }
-    catch {
-      continue // a step the check rejects names no image we could look up
-    }
-    const read = readDockerArgv(FALLBACK_SPEC, argv, { lenient: true })
-    const image = read.command && NAMES_IMAGE.has(commandKey(read.command.path)) ? read.operands[0] : undefined
-    if (image !== undefined && !image.startsWith('$'))
-      refs.add(normalizeImageRef(image))
   }
   return [...refs]
 }

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Deck, Demo, Step } from '../deck/model.ts'
-import type { DemoEngine, DemoSession } from '../engine/types.ts'
+import type { DemoEngine } from '../engine/types.ts'
 import type {
   NotRemoved,
   OutputMessage,
@@ -26,7 +26,7 @@ import { DEFAULT_HISTORY_LIMITS, DemoHistory } from './history.ts'
 import { writeDemoFiles } from './demo-files.ts'
 import { withoutUndefined } from './internal.ts'
 import type { StepRunSettings } from './step-run.ts'
-import { displayCommand, endRun, StartedRun, StopReason } from './step-run.ts'
+import { endRun, StartedRun, StopReason } from './step-run.ts'
 
 export type RunEvent = RunStartedMessage | OutputMessage | RunEndedMessage | ResetDoneMessage
 
@@ -70,8 +70,9 @@ export interface StartedSequence {
 }
 
 interface DemoState {
-  session: DemoSession
   history: DemoHistory
+  /** Steps that ran in the demo's shell since its last reset. */
+  ran: Set<number>
   /** Its last step ended acceptably since the last reset: `uses` need not run it again. */
   completed: boolean
   sequence?: ActiveSequence
@@ -275,7 +276,7 @@ export class RunManager {
   #state(demoId: string): DemoState {
     let state = this.#demos.get(demoId)
     if (!state) {
-      state = { session: newSession(), history: this.#newHistory(demoId), completed: false, resetting: false }
+      state = { history: this.#newHistory(demoId), ran: new Set(), completed: false, resetting: false }
       this.#demos.set(demoId, state)
     }
     return state
@@ -318,7 +319,11 @@ export class RunManager {
       }
     }
     visit(demo)
-    parts.push({ demo, steps: step === undefined ? demo.steps : [demo.steps[step - 1]] })
+    // A later step needs what the earlier ones set up in the demo's shell and on the engine:
+    // when they have not run since the demo's last reset, the demo starts over up to it.
+    const ran = this.#demos.get(demo.id)?.ran
+    const earlierRan = step === undefined || demo.steps.slice(0, step - 1).every(s => ran?.has(s.index))
+    parts.push({ demo, steps: step === undefined ? demo.steps : earlierRan ? [demo.steps[step - 1]] : demo.steps.slice(0, step) })
     return parts
   }
 
@@ -377,7 +382,7 @@ export class RunManager {
   async #resetOne(demoId: string, leftEarlier: NotRemoved[] = []): Promise<ResetDoneMessage> {
     const report = await this.#options.engine.reset({ deckId: this.#options.deckId, demoId })
     const state = this.#state(demoId)
-    state.session = newSession()
+    state.ran = new Set()
     // A new object, not a cleared one: a run still writing to the old history cannot spend
     // the new one's byte budget.
     state.history = this.#newHistory(demoId)
@@ -397,7 +402,7 @@ export class RunManager {
       runId: randomUUID(),
       demoId: demo.id,
       step: step.index,
-      command: displayCommand(step),
+      command: step.command,
       prompt: step.prompt,
       interactive,
       header: {
@@ -419,16 +424,16 @@ export class RunManager {
   }
 
   async #runStep(demo: Demo, step: Step, sequence: ActiveSequence, options: RunOptions): Promise<RunEndedMessage> {
-    const interactive = options.interactive === true && step.entersContainer !== undefined
+    const interactive = options.interactive === true && step.opensTerminal === true
     const record = this.#startRecord(demo, step, interactive, options)
     const state = this.#state(demo.id)
-    this.#inheritVariables(demo, state.session)
-    const run = new StartedRun(record, demo, step, state.session, sequence.controller.signal, this.#stepRunSettings)
+    const run = new StartedRun(record, demo, step, sequence.controller.signal, this.#stepRunSettings)
     this.#runs.set(run.runId, { run, sequence })
     try {
       return await run.execute()
     }
     finally {
+      state.ran.add(step.index)
       this.#runs.delete(run.runId)
     }
   }
@@ -437,27 +442,6 @@ export class RunManager {
     const { engine, deckId, workdir, offline, stopGraceMs, monotonicMs, log } = this.#options
     return { engine, deckId, workdir, offline, stopGraceMs, monotonicMs, log, emit: event => this.#emit(event) }
   }
-
-  /** `$VAR`s captured by the demos this demo `uses` (the demo's own captures win). */
-  #inheritVariables(demo: Demo, session: DemoSession): void {
-    const seen = new Set<string>()
-    const visit = (id: string) => {
-      if (seen.has(id))
-        return
-      seen.add(id)
-      const dependency = this.#options.deck().demos.find(d => d.id === id)
-      for (const [name, value] of this.#demos.get(id)?.session.variables ?? []) {
-        if (!session.variables.has(name))
-          session.variables.set(name, value)
-      }
-      dependency?.uses.forEach(visit)
-    }
-    demo.uses.forEach(visit)
-  }
-}
-
-function newSession(): DemoSession {
-  return { variables: new Map(), anonymousContainers: new Map() }
 }
 
 /** The demo, or UNKNOWN_DEMO naming the demos the deck has. */

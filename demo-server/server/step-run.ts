@@ -5,7 +5,7 @@
  */
 import type { Demo, Step } from '../deck/model.ts'
 import { DEFAULT_STEP_TIMEOUT_MS } from '../deck/model.ts'
-import type { DemoEngine, DemoSession, StepIO, StepResult } from '../engine/types.ts'
+import type { DemoEngine, StepIO, StepResult } from '../engine/types.ts'
 import type {
   AsciicastOutputEvent,
   ErrorPayload,
@@ -52,7 +52,6 @@ export class StartedRun {
     readonly record: RunRecorder,
     private readonly demo: Demo,
     private readonly step: Step,
-    private readonly session: DemoSession,
     /** Aborted when the sequence is cancelled. */
     private readonly stopSignal: AbortSignal,
     private readonly settings: StepRunSettings,
@@ -100,14 +99,14 @@ export class StartedRun {
       settings.emit({ type: 'output', runId: this.runId, demoId: this.demo.id, event })
     }
 
-    // Recordings read like a terminal: the prompt and the command come first.
-    write(`${step.prompt}${displayCommand(step)}\r\n`)
+    // A line the shell never sees is shown as it would have been typed, with why it was not:
+    // the shell's own prompt and echo show every line that runs.
     if (step.options.shownOnly !== undefined) {
-      write(`# shown only: ${step.options.shownOnly}\r\n`)
+      write(`${step.prompt}${step.command.replaceAll('\n', '\r\n')}\r\n# shown only: ${step.options.shownOnly}\r\n`)
       return this.#end('skipped', null)
     }
     if (step.options.online && settings.offline) {
-      write('# not run: this step needs the internet and the demo server is offline\r\n')
+      write(`${step.prompt}${step.command.replaceAll('\n', '\r\n')}\r\n# not run: this step needs the internet and the demo server is offline\r\n`)
       return this.#end('skipped', null)
     }
 
@@ -141,8 +140,9 @@ export class StartedRun {
         deckId: settings.deckId,
         demoId: this.demo.id,
         runId: this.runId,
-        session: this.session,
+        uses: this.demo.uses,
         workdir: settings.workdir,
+        typingMs: this.demo.typingMs ?? 0,
         offline: settings.offline,
         interactive: this.interactive,
         cols,
@@ -150,14 +150,17 @@ export class StartedRun {
         signal: controller.signal,
       }, io)), controller.signal)
       const stop = controller.signal.reason
-      if (controller.signal.aborted && stop instanceof StopReason)
+      if (controller.signal.aborted && stop instanceof StopReason) {
+        // A line that must fail may fail by running too long: that is failing as expected.
+        const expectFail = step.options.expectFail
+        if (stop.outcome === 'timeout' && (expectFail === true || (typeof expectFail === 'string' && matchable.replaceAll('\r', '').includes(expectFail))))
+          return this.#end('expected-failure', settled.result?.exitCode ?? null)
         return this.#end(stop.outcome, settled.result?.exitCode ?? null)
+      }
       if (settled.error !== undefined)
         return this.#end('error', null, toErrorPayload(settled.error))
       const result = settled.result!
       const { outcome, reason } = judge(step, result, matchable.replaceAll('\r', ''))
-      if (outcome === 'ok' && step.capture && result.stdout !== undefined)
-        this.session.variables.set(step.capture, result.stdout)
       return this.#end(outcome, result.exitCode, reason ? { code: 'STEP_FAILED', message: reason } : undefined)
     }
     finally {
@@ -208,11 +211,6 @@ export function endRun(record: RunRecorder, outcome: RunOutcome, exitCode: numbe
   record.end(ended)
   emit(ended)
   return ended
-}
-
-/** The command as the audience reads it, capture included: `CID=$(docker run -d alpine)`. */
-export function displayCommand(step: Step): string {
-  return step.capture ? `${step.capture}=$(${step.command})` : step.command
 }
 
 /** The outcome of a step that ran to its end, and why it is not what the deck says. */

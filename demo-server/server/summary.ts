@@ -2,19 +2,18 @@
 import type { Deck, Demo, Step } from '../deck/model.ts'
 import { formatProblem } from '../deck/model.ts'
 import type { DemoSummary, StatusMessage, StepSummary } from '../protocol.ts'
-import { displayCommand } from './step-run.ts'
 
 export function summarizeStep(step: Step): StepSummary {
   return {
     index: step.index,
-    command: displayCommand(step),
+    command: step.command,
     prompt: step.prompt,
     target: step.target.kind,
     line: step.loc.line,
     ...(step.options.online ? { online: true } : {}),
     ...(step.options.shownOnly !== undefined ? { shownOnly: step.options.shownOnly } : {}),
     ...(step.options.expectFail !== undefined ? { expectFail: step.options.expectFail } : {}),
-    ...(step.entersContainer !== undefined ? { interactive: true } : {}),
+    ...(step.opensTerminal ? { interactive: true } : {}),
   }
 }
 

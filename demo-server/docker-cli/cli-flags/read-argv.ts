@@ -60,7 +60,7 @@ export function readDockerArgv(spec: CliSpec, argv: readonly string[], options: 
     }
     if (!next) {
       result.problems.push(node === spec.root && word === 'compose' && spec.program === 'docker'
-        ? composeMissing()
+        ? composePluginMissing()
         : `unknown ${spec.program} subcommand "${[...node.path, word].join(' ')}" (see ${name(node)} --help)`)
       return result
     }
@@ -80,7 +80,7 @@ export function commandName(spec: CliSpec, command: CommandSpec): string {
 }
 
 /** The CLI's version and path are not in the message: the check names them once, above. */
-function composeMissing(): string {
+export function composePluginMissing(): string {
   return `"docker compose" needs the compose plugin, which this docker CLI lacks: install it (Docker Desktop has it; on Linux the docker-compose-plugin package from Docker's apt repository), or run compose v1 as "docker-compose" (Debian: apt-get install docker-compose)`
 }
 
