@@ -214,7 +214,11 @@ export function parseSteps(demoId: string, lines: SourceLine[], clis: CliSpecs =
 function readStep(pending: Pending, force: boolean): { step: Omit<Step, 'id' | 'index'>, problems: DeckProblem[] } | undefined {
   const text = pending.lines.join('\n')
   const dialect: ShellDialect = pending.kind === 'shell' ? 'bash' : 'posix'
-  const parsed = parseShell(text, dialect)
+  // A trailing backslash continues the line; the parser alone would read it as an escaped end.
+  if (!force && /(?:^|[^\\])(?:\\\\)*\\$/.test(text))
+    return undefined
+  // A heredoc ends at a line of its own: the line end after the last one closes it.
+  const parsed = parseShell(`${text}\n`, dialect)
   if (!parsed.ok && parsed.error.incomplete && !force)
     return undefined
   const problems: DeckProblem[] = []

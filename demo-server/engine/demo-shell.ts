@@ -184,8 +184,7 @@ export class DemoShell implements AsyncDisposable {
         this.#partial = ''
         return 0
       }
-      // A line bash did not run (a syntax error) gets no mark D; bash's status is then 2.
-      const status = this.#status ?? 2
+      const status = this.#status ?? 0
       return options.interactive && step.opensTerminal && this.#detachTyped ? 0 : status
     }
     finally {

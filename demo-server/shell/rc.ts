@@ -32,8 +32,9 @@ const OSC = (body: string) => String.raw`\033]133;${body}\007`
 
 /**
  * A: prompt start (after the state is kept), B: prompt end, where a line may be typed (PS1 and
- * PS2 alike), C: the typed line runs (the first DEBUG trap after a prompt), D;N: it ended with
- * status N. An empty line runs nothing and gets no C and no D.
+ * PS2 alike), C: the typed line runs a command (the first DEBUG trap after a prompt; a function
+ * definition runs none), D;N: the line is over with status N, at every prompt but the first
+ * (after a syntax error N is 2, as bash sets it).
  */
 export function rcFile(): string {
   return `# The demo server's rc file for a demo's shell (demo-server/shell/rc.ts). Not the
@@ -58,20 +59,19 @@ unset HISTFILE         # the presenter's history file stays as it was
 shopt -s checkwinsize
 
 __docker_demo_at_prompt=
-__docker_demo_ran=
+__docker_demo_prompted=
 __docker_demo_preexec() {
   [ -n "$__docker_demo_at_prompt" ] || return 0
   [ "$BASH_COMMAND" = __docker_demo_precmd ] && return 0
   __docker_demo_at_prompt=
-  __docker_demo_ran=1
   printf '${OSC('C')}'
 }
 __docker_demo_precmd() {
   local __docker_demo_status=$?
-  if [ -n "$__docker_demo_ran" ]; then
+  if [ -n "$__docker_demo_prompted" ]; then
     printf '${OSC('D;%s')}' "$__docker_demo_status"
   fi
-  __docker_demo_ran=
+  __docker_demo_prompted=1
   if [ -n "$__docker_demo_state" ]; then
     { declare -p; declare -f; alias -p; printf 'cd -- %q\\n' "$PWD"; } > "$__docker_demo_state" 2>/dev/null
   fi

@@ -97,10 +97,13 @@ export function parseShell(text: string, dialect: ShellDialect = 'bash'): ShellP
     const error = thrown as ParseError
     if (typeof error?.Text !== 'string')
       throw thrown
+    // The parser calls a heredoc without its end line complete when the text ends with a line
+    // end; more lines would still end it.
+    const incomplete = error.Incomplete || error.Text.startsWith('unclosed here-document')
     return { ok: false, error: {
       at: positionAt(bytes, error.Pos.Offset()),
-      message: bashWording(error.Text, error.Incomplete),
-      incomplete: error.Incomplete,
+      message: bashWording(error.Text, incomplete),
+      incomplete,
     } }
   }
   return { ok: true, script: readTree(file, bytes) }

@@ -181,7 +181,7 @@ describe('DockerDemo', () => {
 describe('DockerDemo: interactive runs', () => {
   const ttyDemo = {
     ...helloDemo,
-    steps: [{ index: 1, command: 'docker run -it --name t1 alpine sh', prompt: '$ ', target: 'docker' as const, interactive: true }],
+    steps: [{ index: 1, command: 'docker run -it --name t1 alpine sh', prompt: '$ ', target: 'shell' as const, interactive: true }],
   }
 
   it('opens a terminal on request and sends what the presenter types', async () => {

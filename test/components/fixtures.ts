@@ -19,10 +19,10 @@ export const helloDemo: DemoSummary = {
   file: 'slides.md',
   line: 3,
   steps: [
-    { index: 1, command: 'docker run --rm alpine echo hello', prompt: '$ ', target: 'docker' },
-    { index: 2, command: 'docker run --rm alpine ping -c 1 nowhere', prompt: '$ ', target: 'docker', expectFail: 'bad address' },
-    { index: 3, command: 'docker pull python:latest', prompt: '$ ', target: 'docker', online: true },
-    { index: 4, command: 'screen ~/Library/tty', prompt: '$ ', target: 'host', shownOnly: 'Docker Desktop for Mac only' },
+    { index: 1, command: 'docker run --rm alpine echo hello', prompt: '$ ', target: 'shell' },
+    { index: 2, command: 'docker run --rm alpine ping -c 1 nowhere', prompt: '$ ', target: 'shell', expectFail: 'bad address' },
+    { index: 3, command: 'docker pull python:latest', prompt: '$ ', target: 'shell', online: true },
+    { index: 4, command: 'screen ~/Library/tty', prompt: '$ ', target: 'shell', shownOnly: 'Docker Desktop for Mac only' },
   ],
 }
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkDeck } from '../../demo-server/deck/check'
 import { loadDeckWithClis } from '../../demo-server/deck/load-checked'
 import { formatProblem } from '../../demo-server/deck/model'
+import { readShellFacts } from '../../demo-server/shell/facts'
 import type { RunCli } from '../../demo-server/docker-cli/cli-flags/discover'
 import { runCli } from '../../demo-server/docker-cli/cli-flags/discover'
 
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 async function check(deckFile: string, cli: string, run?: RunCli) {
   const { deck, clis } = await loadDeckWithClis(deckFile, { cacheDir, run, env: { ...process.env, DOCKER_DEMO_CLI: cli } })
-  return checkDeck(deck, clis)
+  return checkDeck(deck, clis, await readShellFacts())
 }
 
 describe('the machine has a docker CLI to check against', () => {

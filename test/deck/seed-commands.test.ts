@@ -15,17 +15,18 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../../..')
 interface Expected {
   /** The seed's line, as the seed has it. */
   seed: string
-  /** Where the deck's step runs. */
-  target: 'docker' | 'host' | 'container'
-  /** The deck's step command, as the parser reports it. */
+  /** Where the deck's step runs: the demo's shell, the Docker host (a `host$` line of that
+   *  shell), or a container's shell. */
+  target: 'shell' | 'host' | 'container'
+  /** The deck's step command, as the parser reports it (`host$` and `sudo` left out). */
   command: string
-  /** For container steps: the container it runs in. */
+  /** For container steps: the container the line that opened it names. */
   container?: string
   online?: boolean
   shownOnly?: boolean
 }
 
-const d = (seed: string, command = seed, extra: Partial<Expected> = {}): Expected => ({ seed, target: 'docker', command, ...extra })
+const d = (seed: string, command = seed, extra: Partial<Expected> = {}): Expected => ({ seed, target: 'shell', command, ...extra })
 const host = (seed: string, command: string): Expected => ({ seed, target: 'host', command })
 const inside = (container: string, seed: string, command = seed.replace(/^[/~]\S* # /, ''), extra: Partial<Expected> = {}): Expected =>
   ({ seed, target: 'container', container, command, ...extra })
@@ -94,9 +95,18 @@ const SEED_COMMANDS: Expected[] = [
   d('docker network rm net'),
 ]
 
+/** Where a step runs, as Expected names it. */
+function targetOf(step: Step): Expected['target'] {
+  return step.target.kind === 'container' ? 'container' : /^host\$ /.test(step.command) ? 'host' : 'shell'
+}
+
+/** The command without its `host$` and `sudo`, spaces folded. */
+function commandOf(step: Step): string {
+  return step.command.replace(/^host\$ (?:sudo )?/, '').replace(/\s+/g, ' ')
+}
+
 function describeStep(step: Step): string {
-  const where = step.target.kind === 'container' ? `in ${step.target.container}` : step.target.kind
-  return `${where}: ${step.command}`
+  return `${targetOf(step)}: ${step.command}`
 }
 
 describe('every command of the seed is a demo step', async () => {
@@ -104,10 +114,11 @@ describe('every command of the seed is a demo step', async () => {
   const steps = deck.demos.flatMap(demo => demo.steps)
 
   it.each(SEED_COMMANDS.map(e => [e.seed, e] as const))('%s', (_seed, expected) => {
+    const openerOf = (step: Step) => step.target.kind === 'container' ? deck.demos.find(demo => demo.steps.includes(step))!.steps[step.target.opener - 1] : undefined
     const matches = steps.filter(step =>
-      (expected.shownOnly || step.target.kind === expected.target)
-      && step.command.replace(/\s+/g, ' ') === expected.command
-      && (expected.target !== 'container' || (step.target.kind === 'container' && step.target.container === expected.container)))
+      (expected.shownOnly || targetOf(step) === expected.target)
+      && commandOf(step) === expected.command
+      && (expected.target !== 'container' || openerOf(step)?.command.split(/\s+/).includes(expected.container!)))
     expect(matches.length, `no step "${expected.command}" (${expected.target}${expected.container ? ` ${expected.container}` : ''}); steps with a similar start:\n${
       steps.filter(s => s.command.startsWith(expected.command.split(' ').slice(0, 2).join(' '))).map(describeStep).join('\n')}`).toBeGreaterThan(0)
     if (expected.online)

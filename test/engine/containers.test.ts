@@ -16,9 +16,10 @@ docker diff df-${sfx}
     expect(out[1]).toBe('C /etc\nA /etc/test.txt\n')
   })
 
-  it('keeps stdout of NAME=$(docker run -d ...) as $NAME, and later steps use it', async () => {
+  it('keeps NAME=$(docker run -d ...) in the demo\'s shell, and later lines use $NAME', async () => {
     await using demo = new TestDemo(env.engine, `
 CID=$(docker run -d alpine sh -c "trap 'exit 0' TERM; sleep 1000 & wait")
+echo $CID
 docker inspect -f '{{.State.Running}} {{.Config.Cmd}}' $CID
 docker exec $CID echo inside
 docker stop $CID
@@ -31,19 +32,18 @@ docker rm $CID
 `)
     const first = await demo.run(1)
     expect(first.exitCode).toBe(0)
-    expect(first.stdout).toMatch(/^[0-9a-f]{64}$/)
-    expect(first.output).toBe('') // captured, as a shell's $(...) would
-    expect(demo.session.variables.get('CID')).toBe(first.stdout)
-    const cid = first.stdout!
-    expect((await demo.run(2)).output).toMatch(/^true \[sh -c trap/)
-    expect((await demo.run(3)).output).toBe('inside\n')
-    expect((await demo.run(4)).output).toBe(`${cid}\n`)
-    expect((await demo.run(5)).output).toBe('exited\n')
-    expect((await demo.run(6)).output).toBe(`${cid}\n`)
+    expect(first.output).toBe('') // $(...) took it, as in any shell
+    const cid = (await demo.run(2)).output.trim()
+    expect(cid).toMatch(/^[0-9a-f]{64}$/)
+    expect((await demo.run(3)).output).toMatch(/^true \[sh -c trap/)
+    expect((await demo.run(4)).output).toBe('inside\n')
+    expect((await demo.run(5)).output).toBe(`${cid}\n`)
+    expect((await demo.run(6)).output).toBe('exited\n')
     expect((await demo.run(7)).output).toBe(`${cid}\n`)
     expect((await demo.run(8)).output).toBe(`${cid}\n`)
-    expect((await demo.run(9)).output).toBe('false\n')
-    expect((await demo.run(10)).output).toBe(`${cid}\n`)
+    expect((await demo.run(9)).output).toBe(`${cid}\n`)
+    expect((await demo.run(10)).output).toBe('false\n')
+    expect((await demo.run(11)).output).toBe(`${cid}\n`)
     await expect(docker.getContainer(cid).inspect()).rejects.toMatchObject({ statusCode: 404 })
   })
 

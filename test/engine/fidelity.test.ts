@@ -1,7 +1,8 @@
 /**
- * Fidelity of the run path: every line of test/engine/fixtures/fidelity.md runs through the demo
- * server's engine (the real CLI in a PTY, talking through the proxy) and then, in a fresh
- * directory, through the same CLI straight against the engine in the same PTY size. Output and
+ * Fidelity of the run path: every line of the fixture decks (test/engine/fixtures/fidelity.md,
+ * docker's commands; shell-lines.md, everyday shell lines) is typed into the demo's shell by the
+ * demo server's engine (docker talking through the proxy), and then, in a fresh directory, run by
+ * a plain bash with DOCKER_HOST straight at the engine, in a terminal of the same size. Output and
  * exit code must be the same, apart from ids, times, addresses and column widths. For Debian's
  * CLI 20.10 (/usr/bin/docker) and the first `docker` on PATH when that is another one.
  */
@@ -10,18 +11,15 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Step } from '../../demo-server/deck/model'
 import { parseDeck } from '../../demo-server/deck/parse'
-import { tokenize } from '../../demo-server/docker-cli/tokenize'
-import { cliEnvironment } from '../../demo-server/engine/cli-launch'
 import { createDockerEngine } from '../../demo-server/engine/index'
-import { PtyProcess } from '../../demo-server/engine/pty-process'
 import type { DemoEngine } from '../../demo-server/engine/types'
-import { docker, RecordingIO, removeTestObjects, requireEngine, TEST_DECK_PREFIX } from './harness'
+import { runInPlainBash } from '../support/plain-bash'
+import { afterEcho, docker, RecordingIO, removeTestObjects, requireEngine, TEST_DECK_PREFIX } from './harness'
 import { plainRunContext } from './run-context'
 
 const DEBIAN_CLI = '/usr/bin/docker'
-const FIXTURE = path.join(import.meta.dirname, 'fixtures/fidelity.md')
+const FIXTURES = [path.join(import.meta.dirname, 'fixtures/fidelity.md'), path.join(import.meta.dirname, '../fixtures/decks/shell-lines.md')]
 const ENGINE_SOCKET = 'unix:///var/run/docker.sock'
 const COLS = 120
 const ROWS = 30
@@ -62,20 +60,6 @@ function normalize(command: string, text: string, workdir: string): string {
       .replace(/Step (\d+)\/\d+ :/g, 'Step $1/M :')
   }
   return out.replace(/ {2,}/g, '  ').replace(/[ \t]+$/gm, '')
-}
-
-/** The same argv, the same CLI, the same terminal size, straight to the engine. */
-async function runDirect(cli: string, args: string[], workdir: string): Promise<{ exitCode: number, output: string }> {
-  const terminal = PtyProcess.spawn(cli, args, { cols: COLS, rows: ROWS, env: cliEnvironment(process.env, ENGINE_SOCKET, true), cwd: workdir })
-  let output = ''
-  const remove = terminal.onData((data) => { output += data })
-  const { exitCode } = await terminal.exited
-  remove()
-  return { exitCode, output }
-}
-
-function argvOf(step: Step, workdir: string): string[] {
-  return tokenize(step.command, { variable: () => undefined, pwd: () => workdir }).slice(1)
 }
 
 function workdirWithDockerfile(): string {
@@ -120,16 +104,24 @@ afterAll(async () => {
   await removeTestObjects()
 })
 
+/** A port on loopback that nothing listens on now, for the decks' published ports. */
+function freePort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000)
+}
+
 for (const cli of clis()) {
-  describe(`through the server and straight to the engine, the same output (${cli})`, () => {
+  describe(`through the demo's shell and in a plain bash straight to the engine, the same output (${cli})`, () => {
     const sfx = Math.random().toString(36).slice(2, 8)
     suffixes.push(sfx)
-    const deck = parseDeck(fs.readFileSync(FIXTURE, 'utf8').replaceAll('@SFX@', sfx), 'fidelity.md')
+    // The shell's lines once, with the CLI on PATH; docker's commands with each CLI.
+    const files = cli === clis().at(-1) ? FIXTURES : FIXTURES.slice(0, 1)
+    const decks = files.map(file => parseDeck(fs.readFileSync(file, 'utf8').replaceAll('@SFX@', sfx).replaceAll('@PORT@', String(freePort())), path.basename(file)))
     let engine: DemoEngine
 
     beforeAll(async () => {
-      if (deck.problems.length > 0)
-        throw new Error(deck.problems.map(p => `${p.loc.line}: ${p.message}`).join('\n'))
+      const problems = decks.flatMap(deck => deck.problems.map(p => `${deck.file}:${p.loc.line}: ${p.message}`))
+      if (problems.length > 0)
+        throw new Error(problems.join('\n'))
       engine = await createDockerEngine({ offline: true, cli })
     })
 
@@ -137,43 +129,58 @@ for (const cli of clis()) {
       await engine?.close()
     })
 
-    it('has 40 and more command lines across the docker commands', () => {
-      const lines = deck.demos.flatMap(d => d.steps.map(s => s.command))
+    it('has 40 and more docker command lines across the docker commands', () => {
+      const lines = decks[0].demos.flatMap(d => d.steps.map(s => s.command))
       expect(lines.length).toBeGreaterThanOrEqual(40)
       const subcommands = new Set(lines.map(l => l.split(' ').slice(1, 3).join(' ')))
       for (const used of ['run', 'ps -a', 'inspect -f', 'logs', 'exec', 'network create', 'volume create', 'images', 'build --no-cache', 'cp', 'tag', 'rmi', 'top', 'port', 'commit', 'save -o', 'load -i', 'create', 'start', 'pause', 'unpause', 'wait', 'system df', 'container prune', 'network prune', 'volume prune', 'image prune'])
         expect([...subcommands].some(s => s.startsWith(used)), used).toBe(true)
     })
 
-    for (const demo of deck.demos) {
-      it(`${demo.id}: every line prints what it prints at home, with the same exit code`, async () => {
-        const deckId = `${TEST_DECK_PREFIX}fid-${sfx}`
-        const ours = workdirWithDockerfile()
-        const theirs = workdirWithDockerfile()
-        const session = { variables: new Map<string, string>(), anonymousContainers: new Map<string, string>() }
-        const served: Array<{ exitCode: number, output: string }> = []
-        try {
-          for (const step of demo.steps) {
-            const io = new RecordingIO()
-            const result = await engine.runStep(step, plainRunContext({ deckId, demoId: demo.id, session, workdir: ours, cols: COLS, rows: ROWS }), io)
-            served.push({ exitCode: result.exitCode, output: io.text })
+    it.runIf(files.length > 1)('has 40 and more everyday shell lines: pipes, lists, loops, substitution, redirections, stdin, curl, cd and export', () => {
+      const lines = decks[1].demos.flatMap(d => d.steps.filter(s => s.target.kind === 'shell').map(s => s.command))
+      expect(lines.length).toBeGreaterThanOrEqual(40)
+      for (const idiom of [/ \| /, / && /, / \|\| /, /^for .* do/m, /\$\(/, / > /, / < /, /<<-?'?EOF/, /\bcurl\b/, /^cd /m, /^export /m, /\bxargs docker\b/, /docker build .* - /])
+        expect(lines.some(line => idiom.test(line)), String(idiom)).toBe(true)
+    })
+
+    for (const deck of decks) {
+      for (const demo of deck.demos) {
+        it(`${deck.file} ${demo.id}: every line prints what it prints in bash at home, with the same exit code`, async () => {
+          const deckId = `${TEST_DECK_PREFIX}fid-${sfx}`
+          const ours = workdirWithDockerfile()
+          const theirs = workdirWithDockerfile()
+          const served: Array<{ exitCode: number, output: string }> = []
+          try {
+            for (const step of demo.steps) {
+              const io = new RecordingIO()
+              const result = await engine.runStep(step, plainRunContext({ deckId, demoId: demo.id, workdir: ours, cols: COLS, rows: ROWS }), io)
+              served.push({ exitCode: result.exitCode, output: afterEcho(io.text, step.command) })
+              expect(io.text, 'no shell mark reaches the slide').not.toMatch(/\x1B\]133;/)
+            }
+            await engine.reset({ deckId })
+            // A terminal session is typed into by the server alone: such a demo is run, not compared.
+            const compared = demo.steps.some(step => step.opensTerminal) ? [] : demo.steps
+            const direct = await runInPlainBash(compared.map(step => step.command), { cwd: theirs, dockerHost: ENGINE_SOCKET, cli, cols: COLS, rows: ROWS })
+            for (const [index, step] of compared.entries()) {
+              const where = `${step.loc.file}:${step.loc.line} ${step.command}`
+              const ourRun = served[step.index - 1]
+              expect(direct[index], `${where}: the plain bash did not get this far`).toBeDefined()
+              expect(normalize(step.command, ourRun.output, ours), where).toBe(normalize(step.command, direct[index].output, theirs))
+              expect(ourRun.exitCode, where).toBe(direct[index].exitCode)
+              expect(direct[index].exitCode === 0, `${where}: the deck says ${step.options.expectFail ? 'it fails' : 'it works'}`).toBe(!step.options.expectFail)
+            }
+            for (const step of demo.steps.filter(s => !compared.includes(s)))
+              expect(served[step.index - 1].exitCode === 0, `${step.loc.file}:${step.loc.line} ${step.command}: ${served[step.index - 1].output}`).toBe(!step.options.expectFail)
           }
-          await engine.reset({ deckId })
-          for (const [index, step] of demo.steps.entries()) {
-            const direct = await runDirect(cli, argvOf(step, theirs), theirs)
-            const where = `${step.loc.file}:${step.loc.line} ${step.command}`
-            expect(normalize(step.command, served[index].output, ours), where).toBe(normalize(step.command, direct.output, theirs))
-            expect(served[index].exitCode, where).toBe(direct.exitCode)
-            expect(direct.exitCode === 0, `${where}: the deck says ${step.options.expectFail ? 'it fails' : 'it works'}`).toBe(!step.options.expectFail)
+          finally {
+            await engine.reset({ deckId })
+            await removeByPrefix(`fid-${sfx}`)
+            fs.rmSync(ours, { recursive: true, force: true })
+            fs.rmSync(theirs, { recursive: true, force: true })
           }
-        }
-        finally {
-          await engine.reset({ deckId })
-          await removeByPrefix(`fid-${sfx}`)
-          fs.rmSync(ours, { recursive: true, force: true })
-          fs.rmSync(theirs, { recursive: true, force: true })
-        }
-      }, 300_000)
+        }, 300_000)
+      }
     }
   })
 }

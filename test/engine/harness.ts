@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Docker from 'dockerode'
 import type { Step } from '../../demo-server/deck/model'
-import type { DemoEngine, DemoSession, StepIO, StepResult, StepRunContext } from '../../demo-server/engine/types'
+import type { DemoEngine, StepIO, StepResult, StepRunContext } from '../../demo-server/engine/types'
 import { parseDeck } from '../../demo-server/deck/parse'
 import { createDockerEngine } from '../../demo-server/engine/index'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
@@ -74,7 +74,6 @@ export class RecordingIO implements StepIO {
 /** One demo of an inline deck, with the state its steps share. */
 export class TestDemo {
   readonly deckId = `${TEST_DECK_PREFIX}${randomUUID().slice(0, 8)}`
-  readonly session: DemoSession = { variables: new Map(), anonymousContainers: new Map() }
   readonly workdir: string
   readonly steps: Step[]
 
@@ -88,16 +87,17 @@ export class TestDemo {
   }
 
   context(overrides: Partial<StepRunContext> = {}): StepRunContext {
-    return plainRunContext({ deckId: this.deckId, demoId: this.demoId, session: this.session, workdir: this.workdir, ...overrides })
+    return plainRunContext({ deckId: this.deckId, demoId: this.demoId, workdir: this.workdir, ...overrides })
   }
 
-  /** Runs step `index` (1-based) and returns its result and output. */
-  async run(index: number, overrides: Partial<StepRunContext> = {}, io = new RecordingIO()): Promise<StepResult & { output: string, io: RecordingIO }> {
+  /** Runs step `index` (1-based) and returns its result and output: `shown` is all the slide
+   *  shows (the shell's prompt and echo first), `output` what the line printed after its echo. */
+  async run(index: number, overrides: Partial<StepRunContext> = {}, io = new RecordingIO()): Promise<StepResult & { output: string, shown: string, io: RecordingIO }> {
     const step = this.steps[index - 1]
     if (!step)
       throw new Error(`no step ${index}`)
     const result = await this.engine.runStep(step, this.context(overrides), io)
-    return { ...result, output: io.plain, io }
+    return { ...result, output: afterEcho(io.plain, step.command), shown: io.plain, io }
   }
 
   /** Runs steps from..until in order, failing on the first non-zero exit. */
@@ -121,6 +121,17 @@ export class TestDemo {
   [Symbol.asyncDispose](): Promise<void> {
     return this.cleanup()
   }
+}
+
+/** What a step printed after the echo of its command (one echoed line per line of it). */
+export function afterEcho(shown: string, command: string): string {
+  let at = -1
+  for (let lines = command.split('\n').length; lines > 0; lines--) {
+    at = shown.indexOf('\n', at + 1)
+    if (at === -1)
+      return ''
+  }
+  return shown.slice(at + 1)
 }
 
 /** Removes whatever this process's engine tests left behind (their decks and decoys only). */

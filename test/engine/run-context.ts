@@ -9,8 +9,9 @@ import type { StepRunContext } from '../../demo-server/engine/types'
 export function plainRunContext(scope: Pick<StepRunContext, 'deckId' | 'demoId'> & Partial<StepRunContext>): StepRunContext {
   return {
     runId: randomUUID().slice(0, 8),
-    session: { variables: new Map(), anonymousContainers: new Map() },
+    uses: [],
     workdir: os.tmpdir(),
+    typingMs: 0,
     offline: true,
     interactive: false,
     cols: 80,

@@ -45,7 +45,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): DemoEngine & 
       if (echo)
         io.write(`${echo[1].trim()}\r\n`)
       const exit = /\bexit (\d+)/.exec(step.command)
-      return { exitCode: exit ? Number(exit[1]) : 0, stdout: echo?.[1].trim() }
+      return { exitCode: exit ? Number(exit[1]) : 0 }
     },
     reset: async (scope: { deckId: string, demoId?: string }) => {
       engine.resets += 1

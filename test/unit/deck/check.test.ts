@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { checkDeck } from '../../../demo-server/deck/check'
 import { formatProblem } from '../../../demo-server/deck/model'
 import { parseDeck } from '../../../demo-server/deck/parse'
+import { fixedShellFacts } from '../../../demo-server/shell/facts'
 import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
 import { demoSource } from '../../support/inline-deck'
 
 /** The problems, the same with every captured CLI. */
 function problemsOf(...lines: string[]): string[] {
   const source = demoSource(lines)
-  const [first, ...rest] = CAPTURED_SPECS.map(cli => checkDeck(parseDeck(source, 'deck.md', { docker: cli }), { docker: cli }).map(formatProblem))
+  const [first, ...rest] = CAPTURED_SPECS.map(cli => checkDeck(parseDeck(source, 'deck.md', { docker: cli }), { docker: cli }, fixedShellFacts()).map(formatProblem))
   for (const other of rest)
     expect(other).toEqual(first)
   return first

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { checkDeck } from '../../../demo-server/deck/check'
 import { formatProblem } from '../../../demo-server/deck/model'
 import { parseDeck } from '../../../demo-server/deck/parse'
+import { fixedShellFacts } from '../../../demo-server/shell/facts'
 import type { CliSpec } from '../../../demo-server/docker-cli/cli-flags/cli-spec'
 import { CAPTURED_SPECS, capturedSpec } from '../../fixtures/docker-help/captured'
 
@@ -17,12 +18,14 @@ const FIXTURES = join(import.meta.dirname, '../../fixtures/decks')
 const EXPECT = /<!-- expect-problem: (\d+): (.*?) -->/g
 
 const COMPOSE = capturedSpec('1.29', 'docker-compose')
+/** A presenter's machine: these programs on PATH, and GREETING in the environment. */
+const FIXTURE_FACTS = fixedShellFacts({ programs: ['curl', 'cat', 'grep', 'head', 'wc', 'tr', 'sort', 'mkdir', 'ls', 'sed', 'printf', 'xargs', 'tee', 'sleep', 'seq', 'awk', 'cut', 'env', 'test', 'touch', 'rm', 'tar', 'jq', 'timeout', 'echo', 'true', 'false'], variables: ['GREETING'] })
 
 function analyse(name: string, cli: CliSpec) {
   const file = `test/fixtures/decks/${name}`
   const source = readFileSync(join(FIXTURES, name), 'utf8')
   const deck = parseDeck(source, file, { 'docker': cli, 'docker-compose': COMPOSE })
-  const problems = checkDeck(deck, { 'docker': cli, 'docker-compose': COMPOSE })
+  const problems = checkDeck(deck, { 'docker': cli, 'docker-compose': COMPOSE }, FIXTURE_FACTS)
   const expected = [...source.matchAll(EXPECT)].map(([, line, text]) => ({ line: Number(line), text }))
   return { source, deck, problems, expected }
 }
@@ -79,8 +82,7 @@ function modelOf({ deck, problems }: ReturnType<typeof analyse>) {
         target: step.target,
         prompt: step.prompt,
         command: step.command,
-        ...(step.capture ? { capture: step.capture } : {}),
-        ...(step.entersContainer !== undefined ? { entersContainer: step.entersContainer } : {}),
+        ...(step.opensTerminal ? { opensTerminal: true } : {}),
         ...(Object.keys(step.options).length > 0 ? { options: step.options } : {}),
       })),
       ...(demo.files.length > 0 ? { files: demo.files } : {}),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { checkDeck } from '../../../demo-server/deck/check'
 import { loadDeck } from '../../../demo-server/deck/load'
 import { formatProblem } from '../../../demo-server/deck/model'
+import { readShellFacts } from '../../../demo-server/shell/facts'
 import { CAPTURED_SPECS } from '../../fixtures/docker-help/captured'
 
 describe('slides.md', () => {
@@ -15,6 +16,6 @@ describe('slides.md', () => {
 
   it.each(CAPTURED_SPECS.map(cli => [cli.version, cli] as const))('passes the deck check against docker %s', async (_version, cli) => {
     const deck = await loadDeck('slides.md', { docker: cli })
-    expect(checkDeck(deck, { docker: cli }).map(formatProblem)).toEqual([])
+    expect(checkDeck(deck, { docker: cli }, await readShellFacts()).map(formatProblem)).toEqual([])
   })
 })

@@ -187,9 +187,9 @@ describe('compose v1 (docopt help pages, captured from Debian\'s docker-compose 
 })
 
 describe('the parser without a CLI and with one agree on the seed deck', () => {
-  it('finds the same containers entered', async () => {
+  it('finds the same lines that open a terminal', async () => {
     const { loadDeck } = await import('../../../demo-server/deck/load')
-    const entered = (deck: Awaited<ReturnType<typeof loadDeck>>) => deck.demos.flatMap(d => d.steps.map(s => s.entersContainer ?? null))
+    const entered = (deck: Awaited<ReturnType<typeof loadDeck>>) => deck.demos.flatMap(d => d.steps.map(s => s.opensTerminal ?? null))
     const withoutCli = entered(await loadDeck('slides.md'))
     expect(withoutCli.filter(Boolean).length).toBeGreaterThan(3)
     for (const spec of CAPTURED_SPECS)

@@ -1,6 +1,6 @@
 /** Which global options would take a step past the proxy (programs.ts). */
 import { describe, expect, it } from 'vitest'
-import { commandParts, forbiddenGlobalOption, forbiddenVariables, programOf } from '../../../demo-server/docker-cli/programs'
+import { forbiddenGlobalOption, subcommandOf } from '../../../demo-server/docker-cli/programs'
 
 const argv = (line: string) => line.split(' ').filter(Boolean)
 
@@ -48,25 +48,12 @@ describe('forbiddenGlobalOption', () => {
   })
 })
 
-describe('programOf', () => {
-  it('is the first word after any NAME=value when it is docker or docker-compose', () => {
-    expect(programOf('docker ps')).toBe('docker')
-    expect(programOf('docker-compose up -d')).toBe('docker-compose')
-    expect(programOf('DOCKER_BUILDKIT=0 docker build .')).toBe('docker')
-    expect(programOf('TAG="v 2" A=\'x y\' docker-compose up')).toBe('docker-compose')
-    expect(programOf('dockerd')).toBeUndefined()
-    expect(programOf('A=1 ls')).toBeUndefined()
-  })
-})
-
-describe('commandParts and forbiddenVariables', () => {
-  it('splits NAME=value words from the program and its arguments', () => {
-    expect(commandParts(['A=1', 'B=x y', 'docker', 'run', 'X=2'])).toEqual({ env: { A: '1', B: 'x y' }, program: 'docker', args: ['run', 'X=2'] })
-  })
-
-  it('refuses what would go around the proxy or load the deck\'s programs', () => {
-    expect(forbiddenVariables({ DOCKER_BUILDKIT: '0', TAG: 'v2', COMPOSE_PROJECT_NAME: 'x' })).toEqual([])
-    expect(forbiddenVariables({ DOCKER_HOST: 'x', DOCKER_CONTEXT: 'p', DOCKER_CONFIG: '.', DOCKER_TLS_VERIFY: '1', PATH: '.', LD_PRELOAD: 'x', PYTHONPATH: '.', HOME: '.' }))
-      .toEqual(['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_TLS_VERIFY', 'PATH', 'LD_PRELOAD', 'PYTHONPATH', 'HOME'])
+describe('subcommandOf', () => {
+  it('skips the global options and their values', () => {
+    expect(subcommandOf('docker', argv('compose up -d'))).toBe('compose')
+    expect(subcommandOf('docker', argv('-D --context default compose ps'))).toBe('compose')
+    expect(subcommandOf('docker', argv('-l debug ps'))).toBe('ps')
+    expect(subcommandOf('docker-compose', argv('-f a.yml -p shop up'))).toBe('up')
+    expect(subcommandOf('docker', argv('--version'))).toBeUndefined()
   })
 })

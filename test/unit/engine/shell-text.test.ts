@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { cliEnvironment } from '../../../demo-server/engine/cli-launch'
+import { shellEnvironment } from '../../../demo-server/shell/environment'
 import { currentLine, echoCaughtUp, endsWithShellPrompt, splitPartialLine, stripTerminalControls, typingDelayMs } from '../../../demo-server/engine/shell-text'
-import { judgedExitCode } from '../../../demo-server/engine/shell-session'
+import { judgedExitCode } from '../../../demo-server/engine/demo-shell'
 import { markExecCreate } from '../../../demo-server/proxy/rewrite'
 import { stepsOf } from '../../support/inline-deck'
 
@@ -41,11 +41,26 @@ describe('reading a shell\'s output', () => {
   })
 })
 
-describe('launching the docker CLI', () => {
+describe('the environment of a demo\'s shell', () => {
   // Which CLI: test/unit/docker-cli/which-cli.test.ts (one lookup for the check and the runs).
-  it('points the CLI at the proxy and drops what would send it elsewhere; HOME stays', () => {
-    const env = cliEnvironment({ HOME: '/home/p', DOCKER_HOST: 'tcp://remote:2376', DOCKER_CONTEXT: 'prod', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/c', PATH: '/bin' }, 'unix:///tmp/p/engine.sock', true)
-    expect(env).toEqual({ HOME: '/home/p', PATH: '/bin', DOCKER_HOST: 'unix:///tmp/p/engine.sock', TERM: 'xterm-256color', DOCKER_CONTEXT: '', DOCKER_TLS: '', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '', DOCKER_API_VERSION: '', DOCKER_CONFIG: '/home/p/.docker' })
+  it('is the presenter\'s, with docker on the proxy, what would send it elsewhere emptied, our programs first on PATH', () => {
+    const env = shellEnvironment({ HOME: '/home/p', DOCKER_HOST: 'tcp://remote:2376', DOCKER_CONTEXT: 'prod', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/c', PATH: '/bin', GREETING: 'hi', npm_lifecycle_event: 'start', COLUMNS: '80' }, { dockerHost: 'unix:///tmp/p/door-1.sock', binDir: '/tmp/s/bin', inputrc: '/tmp/s/inputrc', stateFile: '/tmp/s/states/d--a.sh', inherit: ['/tmp/s/states/d--b.sh', '/tmp/s/states/d--c.sh'] })
+    expect(env).toEqual({
+      HOME: '/home/p',
+      PATH: '/tmp/s/bin:/bin',
+      GREETING: 'hi',
+      DOCKER_HOST: 'unix:///tmp/p/door-1.sock',
+      TERM: 'xterm-256color',
+      DOCKER_CONTEXT: '',
+      DOCKER_TLS: '',
+      DOCKER_TLS_VERIFY: '',
+      DOCKER_CERT_PATH: '',
+      DOCKER_API_VERSION: '',
+      DOCKER_CONFIG: '/home/p/.docker',
+      INPUTRC: '/tmp/s/inputrc',
+      DOCKER_DEMO_SHELL_STATE: '/tmp/s/states/d--a.sh',
+      DOCKER_DEMO_INHERIT: '/tmp/s/states/d--b.sh\n/tmp/s/states/d--c.sh',
+    })
   })
 })
 

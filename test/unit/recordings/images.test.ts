@@ -1,7 +1,7 @@
 /** The images a demo names, for a recording's header (demo-server/recordings/images.ts). */
 import { describe, expect, it } from 'vitest'
 import { imagesUsedBy } from '../../../demo-server/recordings/images'
-import { HELPER_IMAGE } from '../../../demo-server/engine/host'
+import { HELPER_IMAGE } from '../../../demo-server/shell/rc'
 import { stepsOf } from '../../support/inline-deck'
 
 
