@@ -145,7 +145,7 @@ function checkStep(step: Step, demo: Demo, scope: Scope, clis: DeckClis, facts: 
       report(loc, cli.missing)
       continue
     }
-    const read = readDockerArgv(cli, argv)
+    const read = readDockerArgv(cli, argv, { operandsFollow: invocation.via.includes('xargs') })
     for (const message of read.problems)
       reportUnlessExpected(loc, message)
     if (!read.command)

@@ -39,7 +39,7 @@ function resolveOrMissing(program: DockerProgram, env?: NodeJS.ProcessEnv): stri
   }
   catch (error) {
     if (error instanceof DockerCliNotFoundError && program !== 'docker')
-      return { missing: `this step runs ${program}, and there is none: ${error.message}` }
+      return { missing: `this line runs ${program}, and there is none: ${error.message}` }
     throw error
   }
 }

@@ -40,6 +40,8 @@ export function bypassesIn(script: ShellScript, options: BypassOptions = {}): By
     found.push({ at: command?.at ?? { line: 1, column: 1 }, message: `${name} is set: ${PROXY}, and ${name} would send docker elsewhere. Remove it` })
   }
   for (const command of script.commands) {
+    /** One problem per command: `-H unix:///var/run/docker.sock` is not also a socket's name. */
+    let optionReported = false
     for (const invocation of invocationsOf(command)) {
       const program = invocation.program.value === undefined ? undefined : baseName(invocation.program.value)
       const at = invocation.program.at
@@ -64,10 +66,12 @@ export function bypassesIn(script: ShellScript, options: BypassOptions = {}): By
       if (cleared.includes('all') || cleared.some(isEngineVariable))
         found.push({ at, message: `env ${cleared.includes('all') ? '-i' : `-u ${cleared.find(isEngineVariable)}`} ${program}: ${PROXY}, and ${program} would then talk to the engine directly. Remove it` })
       const option = forbiddenGlobalOption(dockerProgram, literalWords(invocation))
-      if (option)
+      if (option) {
         found.push({ at, message: forbiddenGlobalOptionProblem(dockerProgram, option) })
+        optionReported = true
+      }
     }
-    for (const word of command.words) {
+    for (const word of optionReported ? [] : command.words) {
       const text = word.value ?? word.text
       if (/^--unix-socket(?:=|$)/.test(text))
         found.push({ at: word.at, message: `${text}: ${PROXY}; a unix socket given to another program reaches the engine around it. Use docker's own commands instead` })

@@ -39,7 +39,7 @@ const SEED_COMMANDS: Expected[] = [
   inside('difftest', '/ # cd'),
   inside('difftest', '/ # touch test.txt'),
   d('docker diff <container id>', 'docker diff difftest'),
-  d('docker run -d alpine sleep infinity'),
+  d('docker run -d alpine sleep infinity', 'CID=$(docker run -d alpine sleep infinity)'),
   d('docker exec -it <container id> ash', 'docker exec -it $CID ash'),
   inside('$CID', '/ # touch test.txt'),
   d('docker diff <container id>', 'docker diff $CID'),
@@ -102,7 +102,7 @@ function targetOf(step: Step): Expected['target'] {
 
 /** The command without its `host$` and `sudo`, spaces folded. */
 function commandOf(step: Step): string {
-  return step.command.replace(/^host\$ (?:sudo )?/, '').replace(/\s+/g, ' ')
+  return step.command.replace(/^host\$ (?:sudo )?/, '').replace(/\\\n/g, ' ').replace(/\s+/g, ' ')
 }
 
 function describeStep(step: Step): string {

@@ -26,6 +26,8 @@ export interface ReadOptions {
   /** For reading a line whose CLI is not at hand (spec from fallback-spec.ts): an unknown
    *  flag takes the next argument as its value, the common case, and nothing is reported. */
   lenient?: boolean
+  /** More operands come at run time (`xargs docker rm`): too few is not a problem. */
+  operandsFollow?: boolean
 }
 
 /** Every command accepts it, though not every help page lists it. */
@@ -71,7 +73,7 @@ export function readDockerArgv(spec: CliSpec, argv: readonly string[], options: 
   result.flags.clear() // global options are not the command's
   readFlags(node, name, argv, i, result, options, { stopAtOperand: false })
   if (!options.lenient)
-    result.problems.push(...arityProblems(node, name(node), result.operands.length))
+    result.problems.push(...arityProblems(node, name(node), result.operands.length, options.operandsFollow === true))
   return result
 }
 
@@ -177,9 +179,9 @@ function readFlags(command: CommandSpec, nameOf: (command: CommandSpec) => strin
   return i
 }
 
-function arityProblems(command: CommandSpec, name: string, count: number): string[] {
+function arityProblems(command: CommandSpec, name: string, count: number, operandsFollow: boolean): string[] {
   const { min, max } = command.operands
-  if (count < min)
+  if (count < min && !operandsFollow)
     return [`"${name}" needs ${min === 1 ? 'an argument' : `at least ${min} arguments`}${count > 0 ? `, got ${count}` : ''} (usage: see ${name} --help)`]
   if (max !== null && count > max)
     return [max === 0 ? `"${name}" takes no arguments, got ${count}` : `"${name}" takes at most ${max} argument${max === 1 ? '' : 's'}, got ${count}`]

@@ -19,7 +19,7 @@ const EXPECT = /<!-- expect-problem: (\d+): (.*?) -->/g
 
 const COMPOSE = capturedSpec('1.29', 'docker-compose')
 /** A presenter's machine: these programs on PATH, and GREETING in the environment. */
-const FIXTURE_FACTS = fixedShellFacts({ programs: ['curl', 'cat', 'grep', 'head', 'wc', 'tr', 'sort', 'mkdir', 'ls', 'sed', 'printf', 'xargs', 'tee', 'sleep', 'seq', 'awk', 'cut', 'env', 'test', 'touch', 'rm', 'tar', 'jq', 'timeout', 'echo', 'true', 'false'], variables: ['GREETING'] })
+const FIXTURE_FACTS = fixedShellFacts({ programs: ['curl', 'cat', 'grep', 'head', 'wc', 'tr', 'sort', 'mkdir', 'ls', 'sed', 'printf', 'xargs', 'tee', 'sleep', 'seq', 'awk', 'cut', 'env', 'test', 'touch', 'rm', 'tar', 'jq', 'timeout', 'echo', 'true', 'false', 'whoami'], variables: ['GREETING'] })
 
 function analyse(name: string, cli: CliSpec) {
   const file = `test/fixtures/decks/${name}`
