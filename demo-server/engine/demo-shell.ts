@@ -36,6 +36,8 @@ const START_TIMEOUT_MS = 10_000
 const STOP_STAGE_MS = 1000
 const POLL_MS = 20
 const SHOWN_LIMIT = 4 * 1024 * 1024
+/** Enough of the end of the output to find the cursor's line. */
+const TAIL_CHARS = 4096
 /** Docker's default detach keys (Ctrl-P Ctrl-Q). */
 export const DETACH_KEYS = '\x10\x11'
 /** Readline's quoted-insert (Ctrl-V): a tab typed after it is a tab, not a completion. */
@@ -148,7 +150,8 @@ export class DemoShell implements AsyncDisposable {
         return this.#notReady(how)
     }
     const removers = this.#use(io, options)
-    this.#holdPartial = step.opensTerminal === true
+    // A presenter who types sees everything as it comes; otherwise the program's prompt is held for the line typed after it.
+    this.#holdPartial = step.opensTerminal === true && !options.interactive
     try {
       const before = this.#promptSeq
       this.#status = undefined
@@ -163,7 +166,7 @@ export class DemoShell implements AsyncDisposable {
       const lineOver = () => this.#promptSeq !== before
       const programWaits = () => step.opensTerminal === true && this.#phase === 'running' && (step.attaches
         ? this.#quietFor(ATTACH_QUIET_MS)
-        : this.#quietFor(PROMPT_QUIET_MS) && endsWithShellPrompt(this.#partial))
+        : this.#quietFor(PROMPT_QUIET_MS) && endsWithShellPrompt(this.#screenTail()))
       const how = await this.#until(options.signal, options.interactive ? lineOver : () => lineOver() || programWaits())
       if (how === 'aborted') {
         // In a program that has the terminal, Ctrl-C stops what runs in it; the program stays.
@@ -185,6 +188,8 @@ export class DemoShell implements AsyncDisposable {
         return 0
       }
       const status = this.#status ?? 0
+      if (step.opensTerminal)
+        this.#ended = { step, why: `ended (exit code ${status}: it exited, was left with Ctrl-P Ctrl-Q, or its container stopped)` }
       return options.interactive && step.opensTerminal && this.#detachTyped ? 0 : status
     }
     finally {
@@ -211,7 +216,7 @@ export class DemoShell implements AsyncDisposable {
       const enterAt = this.#shown.length + this.#partial.length
       this.#terminal.write('\r')
       const newline = () => (this.#shown + this.#partial).indexOf('\n', enterAt) !== -1
-      const promptBack = () => newline() && this.#quietFor(PROMPT_QUIET_MS) && endsWithShellPrompt(this.#partial)
+      const promptBack = () => newline() && this.#quietFor(PROMPT_QUIET_MS) && endsWithShellPrompt(this.#screenTail())
       const how = await this.#until(options.signal, () => this.#promptSeq !== before || promptBack())
       if (how === 'aborted')
         return await this.#interruptProgram(program)
@@ -288,8 +293,8 @@ export class DemoShell implements AsyncDisposable {
     const never = new AbortController().signal
     this.#program = undefined
     this.#terminal.write(CTRL_C)
-    if (await this.#until(never, back, STOP_STAGE_MS) !== 'timeout')
-      return this.#status ?? 130
+    await this.#until(never, back, STOP_STAGE_MS)
+    // Also when the line ended: an exec's process outlives its CLI, a container its `run`.
     await engine.stop()
     if (await this.#until(never, back, STOP_STAGE_MS) !== 'timeout')
       return this.#status ?? 130
@@ -316,7 +321,7 @@ export class DemoShell implements AsyncDisposable {
     const start = this.#shown.length + this.#partial.length
     const before = this.#promptSeq
     this.#terminal.write(CTRL_C)
-    const promptBack = () => (this.#shown + this.#partial).length > start && this.#quietFor(PROMPT_QUIET_MS) && endsWithShellPrompt(this.#partial)
+    const promptBack = () => this.#shown.length + this.#partial.length > start && this.#quietFor(PROMPT_QUIET_MS) && endsWithShellPrompt(this.#screenTail())
     const how = await this.#until(new AbortController().signal, () => this.#promptSeq !== before || promptBack(), STOP_STAGE_MS * 1.5)
     if (how !== 'done' || this.#promptSeq !== before)
       return false
@@ -439,6 +444,11 @@ export class DemoShell implements AsyncDisposable {
     if (this.#shown.length < SHOWN_LIMIT)
       this.#shown += text
     this.#writer(text)
+  }
+
+  /** The end of what the step shows, held partial line included: where a prompt would be. */
+  #screenTail(): string {
+    return this.#shown.slice(-TAIL_CHARS) + this.#partial
   }
 
   #quietFor(ms: number): boolean {

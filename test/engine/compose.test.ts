@@ -133,6 +133,6 @@ describe('docker-compose through the proxy', () => {
     expect((error as DemoError).message).toMatch(/Step 8 \(inline\.md:\d+\): "docker-compose -H unix:\/\/\/var\/run\/docker\.sock": every step goes through the demo server/)
     const variable = await demo.run(9).then(() => undefined, (e: unknown) => e)
     expect((variable as DemoError).code).toBe('UNSUPPORTED_COMMAND')
-    expect((variable as DemoError).message).toMatch(/Step 9 \(inline\.md:\d+\): DOCKER_HOST set for docker-compose: every step goes through/)
+    expect((variable as DemoError).message).toMatch(/Step 9 \(inline\.md:\d+\): DOCKER_HOST=\.\.\. before docker-compose: every line talks to Docker through/)
   })
 })

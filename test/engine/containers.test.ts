@@ -1,7 +1,7 @@
 /** Containers end to end through the real CLI (test/engine/fidelity.test.ts compares output). */
 import { describe, expect, it } from 'vitest'
 import { DemoError } from '../../demo-server/protocol'
-import { docker, engineForThisFile, TestDemo } from './harness'
+import { docker, engineForThisFile, RecordingIO, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
@@ -78,16 +78,22 @@ docker exec -d exd-${sfx} no-such-command
     expect(result.output).toMatch(/^Error response from daemon: .*executable file not found.*\n$/)
   })
 
-  it('a command line the deck\'s tokenizer refuses is UNSUPPORTED_COMMAND naming the step', async () => {
+  it('runs what bash runs: $(...) of any program, an unset variable as empty', async () => {
     await using demo = new TestDemo(env.engine, `
-docker run --rm alpine echo $(date)
-docker run --rm alpine echo $UNSET_${sfx}
+docker run --rm alpine echo "[$(echo sub)]"
+docker run --rm alpine echo "[$UNSET_${sfx}]"
 `)
-    for (const step of [1, 2]) {
-      const error = await demo.run(step).then(() => undefined, (e: unknown) => e)
-      expect(error).toBeInstanceOf(DemoError)
-      expect(error).toMatchObject({ code: 'UNSUPPORTED_COMMAND', message: expect.stringMatching(new RegExp(`^Step ${step} \\(inline\\.md:\\d+\\): `)) })
-    }
+    expect((await demo.run(1)).output).toBe('[sub]\n')
+    expect((await demo.run(2)).output).toBe('[]\n')
+  })
+
+  it('a line bash could not finish is UNSUPPORTED_COMMAND naming the step, before anything is typed', async () => {
+    await using demo = new TestDemo(env.engine, `docker run --rm alpine echo "unclosed`, 'demo', { allowProblems: true })
+    const io = new RecordingIO()
+    const error = await demo.run(1, {}, io).then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(DemoError)
+    expect(error).toMatchObject({ code: 'UNSUPPORTED_COMMAND', message: expect.stringMatching(/^Step 1 \(inline\.md:\d+\): unexpected EOF while looking for matching `"'/) })
+    expect(io.text).toBe('')
   })
 
   it('logs shows stdout and stderr; a TTY run shows what a terminal at home gets', async () => {
@@ -104,7 +110,7 @@ docker run --rm -t alpine echo tty
     const tty = await demo.run(3)
     // The container's TTY makes \n \r\n, and the CLI's own terminal (cooked, without -i) adds
     // another \r: exactly the bytes a presenter's terminal receives at home.
-    expect(tty.io.text).toBe('tty\r\r\n')
+    expect(tty.io.text.slice(tty.io.text.indexOf('\n') + 1)).toBe('tty\r\r\n')
   })
 
   it('logs of a container without a readable log driver is the daemon\'s error, exit 1', async () => {

@@ -77,10 +77,10 @@ export class TestDemo {
   readonly workdir: string
   readonly steps: Step[]
 
-  constructor(readonly engine: DemoEngine, fence: string, readonly demoId = 'demo') {
+  constructor(readonly engine: DemoEngine, fence: string, readonly demoId = 'demo', options: { allowProblems?: boolean } = {}) {
     ourDecks.add(this.deckId)
     const deck = parseDeck(demoSource([fence.trim()], demoId), 'inline.md')
-    if (deck.problems.length > 0)
+    if (deck.problems.length > 0 && !options.allowProblems)
       throw new Error(deck.problems.map(p => `${p.loc.line}: ${p.message}`).join('\n'))
     this.steps = deck.demos[0].steps
     this.workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-'))
