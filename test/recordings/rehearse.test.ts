@@ -134,7 +134,7 @@ describe('npm run rehearse', () => {
     await writeFile(recordingPath(deck, 'wrong-failure'), old)
     const result = await rehearseCli('rehearse-red.md', '--offline')
     expect(result.stdout).toMatch(/^wrong-failure +2 +FAILED at step 1 \(failed, exit 3\) +[\d.]+ s +not written \(kept the old one\)$/m)
-    expect(result.stdout).toContain('rehearse-red.md:18: step 1 ($ docker run --rm alpine sh -c \'echo some other error; exit 3\') ended failed (exit 3): the step failed as expected (exit 3), but its output does not contain "bad address".\n    | some other error\n')
+    expect(result.stdout).toContain('rehearse-red.md:18: step 1 ($ docker run --rm alpine sh -c \'echo some other error; exit 3\') ended failed (exit 3): the step failed as expected (exit 3), but its output does not contain "bad address".\n    | docker run --rm alpine sh -c \'echo some other error; exit 3\'\n    | some other error\n')
     expect(result.stdout).toContain('2 demos: 1 green, 1 red;')
     expect(result.stdout).toContain('Fix the steps above, then: npm run rehearse -- --only wrong-failure')
     expect(result.code).toBe(1)

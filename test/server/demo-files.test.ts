@@ -113,10 +113,11 @@ describe('the run manager writes them before the steps run', () => {
   it('from a later step: only the missing files, an edited one kept', async () => {
     const workdir = await tempDir()
     const { runs, seen } = await managerIn(workdir)
-    await mkdir(path.join(workdir, 'app'))
+    await runs.run('build', { step: 1 }).done
     await writeFile(path.join(workdir, 'app/Dockerfile'), 'FROM edited\n')
+    await rm(path.join(workdir, 'app/hello.txt'))
     await runs.run('build', { step: 2 }).done
-    expect(seen).toEqual(['FROM edited\n'])
+    expect(seen).toEqual(['FROM alpine\nCOPY hello.txt /\n', 'FROM edited\n'])
     expect(await readFile(path.join(workdir, 'app/hello.txt'), 'utf8')).toBe('こんにちは\n')
   })
 

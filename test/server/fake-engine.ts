@@ -2,7 +2,7 @@
  * A stand-in DemoEngine for what the real engine cannot produce on demand: an engine that
  * never stops, a crash at an exact moment, output of an exact size at once. Understands `echo`,
  * `sleep`, `head -c N` (N bytes of `x`, 64 KiB per event-loop turn) and `exit N` at the end of a command
- * line; nothing else.
+ * line; nothing else. Like the demo's shell, it shows the prompt and the typed line first.
  */
 import type { DemoEngine, StepIO, StepRunContext, StepResult } from '../../demo-server/engine/types'
 import type { Step } from '../../demo-server/deck/model'
@@ -26,6 +26,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): DemoEngine & 
       : { available: true, version: 'fake', apiVersion: '1.41' },
     runStep: async (step: Step, context: StepRunContext, io: StepIO): Promise<StepResult> => {
       calls.push(step.command)
+      io.write(`${step.prompt}${step.command}\r\n`)
       const sleep = /\bsleep (\d+(?:\.\d+)?)/.exec(step.command)
       if (sleep && !/\s-d\s/.test(step.command)) {
         await new Promise<void>((resolve) => {

@@ -59,7 +59,7 @@ describe('run manager', () => {
     expect(dependentsOf(deck, 'self')).toEqual([])
   })
 
-  it('runs every step in order, echoing prompt and command as terminal output', async () => {
+  it('runs every step in order, its output as the engine shows it (the shell\'s prompt and echo first)', async () => {
     const { runs, events } = await manager()
     const ended = await runs.run('hello').done
     expect(ended.map(e => [e.step, e.outcome])).toEqual([[1, 'ok'], [2, 'ok']])

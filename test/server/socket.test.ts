@@ -39,7 +39,7 @@ describe('the WebSocket edge', () => {
     await using client = await connect(env.server, false)
     expect(client.status).toMatchObject({ type: 'status', protocol: 1, engine: { available: true }, offline: true })
     expect(client.status.deck.demos.map(d => d.id)).toContain('hello')
-    expect(client.status.deck.demos[0].steps[0]).toMatchObject({ index: 1, prompt: '$ ', target: 'docker', line: 10 })
+    expect(client.status.deck.demos[0].steps[0]).toMatchObject({ index: 1, prompt: '$ ', target: 'shell', line: 10 })
   })
 
   it('refuses a foreign Origin with 403 at the upgrade', async () => {
