@@ -7,6 +7,7 @@ import { demoLabels } from '../engine/labels.ts'
 import type { Ownership } from './ownership.ts'
 import type { Refusal } from './refusals.ts'
 import { denied, familiar, offline } from './refusals.ts'
+import { BuildOutputFilter } from './build-output.ts'
 import type { Json } from './rewrite.ts'
 import {
   isLoopbackRegistry,
@@ -19,6 +20,7 @@ import {
   networksOf,
   referenceOf,
   scopePruneQuery,
+  tagKey,
   volumesFromOf,
   withLabels,
 } from './rewrite.ts'
@@ -49,6 +51,8 @@ export interface Plan {
   reply?: { status: number, body: Json }
   /** Runs once the engine's answer is complete, before the client sees its end. */
   after?: (status: number, answer: Buffer) => Promise<void> | void
+  /** Rewrites a streamed answer on its way to the client. */
+  filter?: { push: (chunk: string) => string, end: () => string }
 }
 
 type Handler = (ctx: ActionContext) => Promise<Plan | Refusal>
@@ -124,7 +128,11 @@ const createVolume: Handler = async (ctx) => {
 
 const build: Handler = async (ctx) => {
   const refusal = await firstRefusal(ctx.query.getAll('t').map(t => () => ctx.ownership.tagFree(ctx.scope, referenceOf(t))))
-  return refusal ?? { query: labelBuildQuery(ctx.query, labelsOf(ctx.scope)) }
+  if (refusal)
+    return refusal
+  const labels = labelsOf(ctx.scope)
+  // BuildKit (version=2) labels without steps; the classic builder shows each label as one.
+  return { query: labelBuildQuery(ctx.query, labels), ...(ctx.query.get('version') === '2' ? {} : { filter: new BuildOutputFilter(Object.keys(labels).length) }) }
 }
 
 const pullOrImport: Handler = async (ctx) => {
@@ -208,12 +216,28 @@ const networkConnect: Handler = async (ctx) => {
   ]) ?? {}
 }
 
+/** Any image may get a new name: the name is then the deck's (the image stays whose it was). A
+ *  name that belongs to the presenter's image is not moved. */
 const imageTag: Handler = async (ctx) => {
   const repo = ctx.query.get('repo') ?? ''
-  return await firstRefusal([
-    () => ctx.ownership.image(ctx.scope, ctx.params.name),
-    ...(repo ? [() => ctx.ownership.tagFree(ctx.scope, referenceOf(repo, ctx.query.get('tag')))] : []),
-  ]) ?? {}
+  const reference = referenceOf(repo, ctx.query.get('tag'))
+  const refusal = repo ? await ctx.ownership.tagFree(ctx.scope, reference) : undefined
+  return refusal ?? {
+    after: (status) => {
+      if (status === 201)
+        ctx.created.addTag(ctx.scope.deckId, tagKey(reference))
+    },
+  }
+}
+
+const removeImage: Handler = async (ctx) => {
+  const refusal = await ctx.ownership.removableImage(ctx.scope, ctx.params.name)
+  return refusal ?? {
+    after: (status) => {
+      if (status === 200)
+        ctx.created.forgetTag(tagKey(ctx.params.name))
+    },
+  }
 }
 
 const imagePush: Handler = async (ctx) => {
@@ -239,7 +263,7 @@ const HANDLERS: Record<Action, Handler> = {
   'own-exec': own(ctx => ctx.ownership.exec(ctx.scope, ctx.params.id)),
   'own-network': own(ctx => ctx.ownership.network(ctx.scope, ctx.params.id)),
   'own-volume': own(ctx => ctx.ownership.volume(ctx.scope, ctx.params.name)),
-  'own-image': own(ctx => ctx.ownership.image(ctx.scope, ctx.params.name)),
+  'remove-image': removeImage,
   'exec-create': execCreate,
   'network-connect': networkConnect,
   'image-tag': imageTag,

@@ -6,7 +6,7 @@ import { DECK_LABEL, demoLabels } from '../engine/labels.ts'
 import type { Refusal } from './refusals.ts'
 import { nameTaken, notOurs, tagTaken } from './refusals.ts'
 import type { NamedVolume } from './rewrite.ts'
-import { isBuiltinNetworkMode } from './rewrite.ts'
+import { isBuiltinNetworkMode, tagKey } from './rewrite.ts'
 import type { CreatedObjects, ProxyScope } from './tracking.ts'
 import type { Upstream } from './upstream.ts'
 
@@ -16,7 +16,7 @@ interface ContainerInfo { Id: string, Config?: { Labels?: Labels } }
 interface ExecInfo { ContainerID: string }
 interface NetworkInfo { Name: string, Labels?: Labels }
 interface VolumeInfo { Labels?: Labels }
-interface ImageInfo { Id: string, Config?: { Labels?: Labels, Volumes?: Record<string, unknown> | null } }
+interface ImageInfo { Id: string, RepoTags?: string[] | null, Config?: { Labels?: Labels, Volumes?: Record<string, unknown> | null } }
 
 const seg = encodeURIComponent
 
@@ -115,6 +115,17 @@ export class Ownership {
    *  someone else's image. */
   async tagFree(scope: ProxyScope, reference: string): Promise<Refusal | undefined> {
     const info = await this.imageInfo(reference)
-    return info && !this.#isDeckImage(scope, info) ? tagTaken(reference, scope.deckId) : undefined
+    return info && !this.#isDeckImage(scope, info) && !this.created.isDeckTag(scope.deckId, tagKey(reference)) ? tagTaken(reference, scope.deckId) : undefined
+  }
+
+  /** `docker rmi REF`: the deck's image, or a tag the deck gave an image of the presenter's
+   *  that keeps another name (removing the tag then only takes the name away). */
+  async removableImage(scope: ProxyScope, ref: string): Promise<Refusal | undefined> {
+    const info = await this.imageInfo(ref)
+    if (!info || this.#isDeckImage(scope, info))
+      return undefined
+    const reference = tagKey(ref)
+    const otherNames = (info.RepoTags ?? []).filter(tag => tag !== reference)
+    return this.created.isDeckTag(scope.deckId, reference) && otherNames.length > 0 ? undefined : notOurs('image', ref, scope.deckId)
   }
 }

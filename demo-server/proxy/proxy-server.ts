@@ -14,6 +14,7 @@ import http from 'node:http'
 import type net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
 import type { ResolvedEndpoint } from '../engine/endpoint.ts'
 import { defaultDiscoveryEnv, resolveEndpoint } from '../engine/endpoint.ts'
 import type { ActionContext, Plan } from './actions.ts'
@@ -299,14 +300,25 @@ async function relay(engineRes: http.IncomingMessage, res: http.ServerResponse, 
       keptBytes += chunk.length
     }
   })
-  engineRes.pipe(res, { end: false })
+  const filter = plan.filter
+  if (filter) {
+    const decoder = new StringDecoder('utf8')
+    engineRes.on('data', (chunk: Buffer) => {
+      const passed = filter.push(decoder.write(chunk))
+      if (passed)
+        res.write(passed)
+    })
+  }
+  else {
+    engineRes.pipe(res, { end: false })
+  }
   await new Promise<void>((resolve, reject) => {
     engineRes.on('end', resolve)
     engineRes.on('error', reject)
     res.on('close', resolve)
   })
   await plan.after?.(status, Buffer.concat(kept))
-  res.end()
+  res.end(filter ? filter.end() : undefined)
 }
 
 /** Bodies already read by readJson, to be sent as read when the plan does not replace them. */

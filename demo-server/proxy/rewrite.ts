@@ -167,6 +167,12 @@ export function referenceOf(repo: string, tag?: string | null): string {
   return lastSegment.includes(':') ? repo : `${repo}:latest`
 }
 
+/** A tag as `docker images` lists it (`mine:1.0`, `127.0.0.1:5000/x:y`), however the CLI spelled
+ *  it (`docker.io/library/mine`, `mine`). */
+export function tagKey(reference: string): string {
+  return referenceOf(reference).replace(/^docker\.io\/(?:library\/)?/, '')
+}
+
 /** Loopback registries are on this machine: pulls and pushes to them work offline. */
 export function isLoopbackRegistry(reference: string): boolean {
   const first = reference.split('/')[0]

@@ -24,7 +24,7 @@ export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | '*'
 export type Action =
   | 'pass' | 'registry'
   | 'create-container' | 'create-network' | 'create-volume' | 'build' | 'pull-or-import' | 'commit' | 'load'
-  | 'own-container' | 'own-exec' | 'own-network' | 'own-volume' | 'own-image'
+  | 'own-container' | 'own-exec' | 'own-network' | 'own-volume' | 'remove-image'
   | 'exec-create' | 'network-connect' | 'image-tag' | 'image-push'
   | 'prune' | 'prune-nothing'
   | 'deny'
@@ -94,9 +94,9 @@ export const RULES: readonly Row[] = [
   ['GET',    '/images/{name*}/json',           'pass',             'read'],
   ['GET',    '/images/{name*}/history',        'pass',             'read'],
   ['GET',    '/images/{name*}/get',            'pass',             'read (docker save)'],
-  ['POST',   '/images/{name*}/tag',            'image-tag',        'image built or brought in by the deck; the new tag must not belong to another image'],
+  ['POST',   '/images/{name*}/tag',            'image-tag',        'any image; the new tag must not belong to an image the deck did not create'],
   ['POST',   '/images/{name*}/push',           'image-push',       'image built or brought in by the deck; refused offline unless to a loopback registry'],
-  ['DELETE', '/images/{name*}',                'own-image',        'image built or brought in by the deck'],
+  ['DELETE', '/images/{name*}',                'remove-image',     'image built or brought in by the deck, or a tag the deck gave an image that keeps another name'],
   ['GET',    '/distribution/{name*}/json',     'registry',         'asks a registry: refused offline'],
   // -- networks ----------------------------------------------------------------------------------
   ['GET',    '/networks',                      'pass',             'read'],

@@ -1,7 +1,8 @@
 /**
  * What went through the proxy: which run created which containers and execs (so that cancelling
- * a step can stop them), and which images a deck brought in without a label (pulls and loads,
- * which cannot carry one), and what it refused for which run. Pure bookkeeping; forgotten with
+ * a step can stop them), which images a deck brought in without a label (pulls and loads,
+ * which cannot carry one), which tags it gave images of the presenter's, and what it refused
+ * for which run. Pure bookkeeping; forgotten with
  * the proxy.
  */
 import type { Refusal } from './refusals.ts'
@@ -27,6 +28,9 @@ export class CreatedObjects {
   readonly #containers = new Map<string, string>()
   readonly #execs = new Map<string, string>()
   readonly #images = new Map<string, string>()
+  /** Tags the deck gave an image it did not create (`docker tag alpine mine:1`): reference →
+   *  deck id. The tag is the deck's, the image stays the presenter's. */
+  readonly #tags = new Map<string, string>()
 
   #run(runId: string): { containers: Set<string>, execs: Set<string> } {
     let run = this.#runs.get(runId)
@@ -49,6 +53,18 @@ export class CreatedObjects {
 
   addImage(deckId: string, imageId: string): void {
     this.#images.set(imageId, deckId)
+  }
+
+  addTag(deckId: string, reference: string): void {
+    this.#tags.set(reference, deckId)
+  }
+
+  forgetTag(reference: string): void {
+    this.#tags.delete(reference)
+  }
+
+  isDeckTag(deckId: string, reference: string): boolean {
+    return this.#tags.get(reference) === deckId
   }
 
   forgetContainer(id: string): void {

@@ -30,6 +30,8 @@ const VOLATILE: [RegExp, string][] = [
   // `ip link` / `ip address` interface indexes and peer namespace ids grow with every container.
   [/^\d+: (?=\S+: <)/gm, '<n>: '],
   [/\blink-netnsid \d+/g, 'link-netnsid <n>'],
+  // The classic builder's bookkeeping differs between a first build and one from its cache.
+  [/^ ---> (?:Using cache|Running in <id>)\n|^Removing intermediate container <id>\n/gm, ''],
   [/ {2,}/g, '  '],
 ]
 

@@ -46,19 +46,14 @@ function normalize(command: string, text: string, workdir: string): string {
   // Process ids and start times; the whole engine's counts and sizes.
   if (/^docker (top|system df)\b/.test(command))
     out = out.replace(/\d+(\.\d+)?\s?[kMG]?B\b/g, '<size>').replace(/\b\d+(\.\d+)?%/g, '<pct>').replace(/\d+/g, 'N')
-  // Known difference, the one left: the proxy labels a build through its `labels` parameter
-  // (proxy/rewrite.ts, labelBuildQuery), which the classic builder shows as one LABEL step per
-  // label, `docker history` as one layer each, and `docker rmi` deletes them. Those are cut
-  // (repeated "Deleted:" lines count as one) and the step count hidden;
-  // everything else must match.
+  // Known differences, the ones left: the proxy labels a build through its `labels` parameter
+  // (proxy/rewrite.ts, labelBuildQuery). The build's output hides those steps
+  // (proxy/build-output.ts), but `docker history` shows one layer each, and `docker rmi` deletes
+  // them: those are cut (repeated "Deleted:" lines count as one).
   if (/^docker rmi\b/.test(command))
     out = out.replace(/(Deleted: <digest>\n)+/g, 'Deleted: <digest>\n')
   if (/^docker history\b/.test(command))
     out = out.replace(/^.*LABEL org\.docker-demo\..*\n/gm, '')
-  if (/^docker build\b/.test(command)) {
-    out = out.replace(/Step \d+\/\d+ : LABEL org\.docker-demo\.[^\n]*\n ---> Running in <id>\nRemoving intermediate container <id>\n ---> <id>\n/g, '')
-      .replace(/Step (\d+)\/\d+ :/g, 'Step $1/M :')
-  }
   return out.replace(/ {2,}/g, '  ').replace(/[ \t]+$/gm, '')
 }
 

@@ -45,7 +45,7 @@ describe.each(CLIS)('%s: the presenter\'s objects', (bin) => {
     }
   })
 
-  it('are refused, one readable line each, for rm, stop, kill, exec, rmi, tag, volume rm, network rm/connect', async () => {
+  it('are refused, one readable line each, for rm, stop, kill, exec, rmi, volume rm, network rm/connect', async () => {
     const attempts: Array<[string[], string]> = [
       [['rm', '-f', decoys.container], `container "${decoys.container}" was not created by this deck`],
       [['stop', decoys.container], `container "${decoys.container}" was not created by this deck`],
@@ -53,7 +53,6 @@ describe.each(CLIS)('%s: the presenter\'s objects', (bin) => {
       [['exec', decoys.container, 'true'], `container "${decoys.container}" was not created by this deck`],
       [['rename', decoys.container, `${decoys.container}-x`], `container "${decoys.container}" was not created by this deck`],
       [['rmi', '-f', decoys.image], `image "${decoys.image}" was not created by this deck`],
-      [['tag', decoys.image, `px-stolen-${sfx()}:1`], `image "${decoys.image}" was not created by this deck`],
       [['volume', 'rm', '-f', decoys.volume], `volume "${decoys.volume}" was not created by this deck`],
       [['network', 'rm', decoys.network], `network "${decoys.network}" was not created by this deck`],
       [['network', 'connect', decoys.network, decoys.container], `network "${decoys.network}" was not created by this deck`],
@@ -92,5 +91,19 @@ describe.each(CLIS)('%s: the presenter\'s objects', (bin) => {
     finally {
       fs.rmSync(context, { recursive: true, force: true })
     }
+  })
+
+  it('may be given a new name, which is then the deck\'s; the image itself stays theirs', async () => {
+    const mine = `px-mine-${sfx()}:1.0`
+    expect(await cli(['tag', decoys.image, mine])).toMatchObject({ code: 0 })
+    expect((await docker.getImage(mine).inspect()).Id).toBe((await docker.getImage(decoys.image).inspect()).Id)
+    // Moving the deck's new name again is the deck's business; removing it takes the name only.
+    expect(await cli(['tag', decoys.image, mine])).toMatchObject({ code: 0 })
+    expect(await cli(['rmi', mine])).toMatchObject({ code: 0 })
+    await expect(docker.getImage(mine).inspect()).rejects.toMatchObject({ statusCode: 404 })
+    // Their image, by its own name, stays refused.
+    const rmi = await cli(['rmi', decoys.image])
+    expect(rmi.code).toBe(1)
+    expect(await decoysIntact(decoys)).toEqual(ALL_INTACT)
   })
 })

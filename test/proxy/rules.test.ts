@@ -47,7 +47,7 @@ describe('the rules table', () => {
       ['POST', '/v1.41/networks/n/connect', 'scoped-write:network-connect'],
       ['DELETE', '/v1.41/networks/n', 'scoped-write:own-network'],
       ['DELETE', '/v1.41/volumes/v', 'scoped-write:own-volume'],
-      ['DELETE', '/v1.41/images/repo/app:1', 'scoped-write:own-image'],
+      ['DELETE', '/v1.41/images/repo/app:1', 'scoped-write:remove-image'],
       ['POST', '/v1.41/images/repo/app:1/tag?repo=x', 'scoped-write:image-tag'],
       ['POST', '/v1.41/images/repo/app:1/push', 'scoped-write:image-push'],
       ['POST', '/v1.41/containers/prune', 'prune:prune'],
