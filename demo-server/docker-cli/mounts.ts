@@ -9,7 +9,7 @@ export class MountFlagError extends Error {
 }
 
 export interface MountSpec {
-  type: 'volume' | 'bind' | 'tmpfs'
+  type: 'volume' | 'bind' | 'tmpfs' | 'other'
   /** Volume name or host path; undefined for an anonymous volume or tmpfs. */
   source?: string
   target: string
@@ -31,9 +31,8 @@ export function parseMountFlag(value: string): MountSpec {
     const val = eq === -1 ? undefined : field.slice(eq + 1)
     switch (key) {
       case 'type':
-        if (val !== 'volume' && val !== 'bind' && val !== 'tmpfs')
-          throw new MountFlagError(`--mount type must be volume, bind or tmpfs, not "${val}"`)
-        type = val
+        // Types this check does not know (npipe, image, ...) are the CLI's to judge.
+        type = val === 'volume' || val === 'bind' || val === 'tmpfs' ? val : 'other'
         break
       case 'source':
       case 'src':
@@ -56,7 +55,9 @@ export function parseMountFlag(value: string): MountSpec {
         break
       }
       default:
-        throw new MountFlagError(`unknown --mount key "${key}" in "${value}" (known: type, src/source, dst/destination/target, readonly, volume-opt)`)
+        // tmpfs-size, bind-propagation, volume-nocopy, ...: the check cannot ask the CLI which
+        // keys it takes, so it takes them all (the run shows the CLI's own answer).
+        break
     }
   }
   if (!target)
