@@ -76,7 +76,7 @@ function progressOnTerminal(): (event: ProgressEvent) => void {
       case 'start':
         total = event.totalSteps
         demos = event.demos.length
-        process.stderr.write(`Rehearsing ${demos} demo${demos === 1 ? '' : 's'}, ${total} steps\n`)
+        process.stderr.write(`Rehearsing ${demos} demo${demos === 1 ? '' : 's'}, ${total} steps${leftOut(event.withoutSteps)}\n`)
         break
       case 'demo-start':
         position = event.position
@@ -101,10 +101,15 @@ function progressOnTerminal(): (event: ProgressEvent) => void {
 function progressAsLines(): (event: ProgressEvent) => void {
   return (event) => {
     if (event.type === 'start')
-      console.error(`Rehearsing ${event.demos.length} demos, ${event.totalSteps} steps`)
+      console.error(`Rehearsing ${event.demos.length} demos, ${event.totalSteps} steps${leftOut(event.withoutSteps)}`)
     else if (event.type === 'demo-end')
       console.error(demoLine(event.result))
   }
+}
+
+/** The demos a rehearsal leaves out, by name. */
+function leftOut(ids: string[]): string {
+  return ids.length === 0 ? '' : `; not ${ids.map(id => `"${id}"`).join(', ')}, which ${ids.length === 1 ? 'has' : 'have'} no steps (npm run check says why)`
 }
 
 main(process.argv.slice(2)).then(

@@ -47,7 +47,8 @@ export interface RehearseOptions {
 }
 
 export type ProgressEvent =
-  | { type: 'start', demos: Demo[], totalSteps: number }
+  /** `withoutSteps`: demos that were asked for but have nothing to run (npm run check says why). */
+  | { type: 'start', demos: Demo[], totalSteps: number, withoutSteps: string[] }
   | { type: 'demo-start', demo: Demo, position: number }
   /** `dependency`: a step of a demo the current one `uses`, run first by the server. */
   | { type: 'step-end', demoId: string, step: number, steps: number, outcome: RunOutcome, dependency: boolean }
@@ -99,7 +100,7 @@ export function chooseDemos(demos: readonly Demo[], deckFile: string, only: read
     if (!known.has(id))
       throw new RehearsalError(`There is no demo "${id}" in ${deckFile}; its demos are: ${[...known].join(', ') || '(none)'}.`)
   }
-  let chosen = demos.filter(d => d.steps.length > 0)
+  let chosen = [...demos]
   if (from !== undefined)
     chosen = chosen.slice(chosen.findIndex(d => d.id === from))
   if (only.length > 0)
@@ -111,7 +112,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const began = performance.now()
   const progress = options.onProgress ?? (() => {})
   const deck = await loadDeck(options.deckFile)
-  const demos = chooseDemos(deck.demos, deck.file, options.only, options.from)
+  const asked = chooseDemos(deck.demos, deck.file, options.only, options.from)
+  const demos = asked.filter(d => d.steps.length > 0)
   // A server started here is stopped here; one given is left running.
   await using started = options.server ? undefined : await startStandaloneServer({
     deckFile: options.deckFile,
@@ -136,7 +138,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   // (`docker ps`, `network inspect`) still shows containers of images an earlier demo ran.
   const deckOnStandins = (await resolveImages(docker, imagesUsedBy(deck.demos.flatMap(d => d.steps)))).standins
 
-  progress({ type: 'start', demos, totalSteps: demos.reduce((n, d) => n + d.steps.length, 0) })
+  const withoutSteps = asked.filter(d => d.steps.length === 0).map(d => d.id)
+  progress({ type: 'start', demos, totalSteps: demos.reduce((n, d) => n + d.steps.length, 0), withoutSteps })
   await resetDeck(client)
   const results: DemoResult[] = []
   try {
