@@ -75,6 +75,9 @@ interface DemoState {
   ran: Set<number>
   /** Its last step ended acceptably since the last reset: `uses` need not run it again. */
   completed: boolean
+  /** When it completed, and when it last ran a step (the run manager's own clock of steps). */
+  completedAt?: number
+  lastRanAt?: number
   sequence?: ActiveSequence
   resetting: boolean
 }
@@ -103,6 +106,8 @@ export class RunManager {
   readonly #listeners = new Set<(event: RunEvent) => void>()
   #closed = false
   #resettingDeck = false
+  /** Counts steps run and demos completed, to tell what ran after what. */
+  #clock = 0
 
   constructor(options: RunManagerOptions) {
     this.#options = {
@@ -312,7 +317,7 @@ export class RunManager {
         const dependency = deck.demos.find(d => d.id === id)
         if (!dependency)
           throw new DemoError('UNKNOWN_DEMO', `Demo "${from.id}" (${from.loc.file}:${from.loc.line}) uses "${id}", which is not in ${deck.file}: fix its uses="...".`)
-        if (this.#demos.get(id)?.completed)
+        if (!this.#stale(deck, dependency, demo, new Set()))
           continue
         visit(dependency)
         parts.push({ demo: dependency, steps: dependency.steps })
@@ -320,9 +325,10 @@ export class RunManager {
     }
     visit(demo)
     // A later step needs what the earlier ones set up in the demo's shell and on the engine:
-    // when they have not run since the demo's last reset, the demo starts over up to it.
+    // when they have not run since the demo's last reset (a dependency that starts over resets
+    // it too), the demo starts over up to it.
     const ran = this.#demos.get(demo.id)?.ran
-    const earlierRan = step === undefined || demo.steps.slice(0, step - 1).every(s => ran?.has(s.index))
+    const earlierRan = step === undefined || (parts.length === 0 && demo.steps.slice(0, step - 1).every(s => ran?.has(s.index)))
     parts.push({ demo, steps: step === undefined ? demo.steps : earlierRan ? [demo.steps[step - 1]] : demo.steps.slice(0, step) })
     return parts
   }
@@ -352,11 +358,42 @@ export class RunManager {
         ended.push(end)
         if (!ACCEPTABLE_OUTCOMES.has(end.outcome))
           return ended
-        if (step.index === demo.steps.length)
-          this.#state(demo.id).completed = true
+        if (step.index === demo.steps.length) {
+          const state = this.#state(demo.id)
+          state.completed = true
+          state.completedAt = ++this.#clock
+        }
       }
     }
     return ended
+  }
+
+  /**
+   * A demo runs on the state the deck's order gives it. When a demo further down the deck that
+   * also uses `dependencyId` ran after it completed (a cleanup slide, shown before this one),
+   * the dependency has changed under `demo`: it starts over first.
+   */
+  /** A dependency must run (again) for `demo`: it has not completed, a later demo changed it,
+   *  or one it uses must run again. */
+  #stale(deck: Deck, dependency: Demo, demo: Demo, seen: Set<string>): boolean {
+    if (seen.has(dependency.id))
+      return false
+    seen.add(dependency.id)
+    if (!this.#demos.get(dependency.id)?.completed || this.#changedByLaterDemo(deck, dependency.id, demo))
+      return true
+    return dependency.uses.some((id) => {
+      const used = deck.demos.find(d => d.id === id)
+      return used !== undefined && this.#stale(deck, used, demo, seen)
+    })
+  }
+
+  #changedByLaterDemo(deck: Deck, dependencyId: string, demo: Demo): boolean {
+    const completedAt = this.#demos.get(dependencyId)?.completedAt ?? 0
+    const position = deck.demos.indexOf(demo)
+    return dependentsOf(deck, dependencyId).some((id) => {
+      const later = deck.demos.findIndex(d => d.id === id) > position
+      return later && (this.#demos.get(id)?.lastRanAt ?? 0) > completedAt
+    })
   }
 
   /** Resets the demo after the demos that use it: their containers sit on its networks and
@@ -427,6 +464,7 @@ export class RunManager {
     const interactive = options.interactive === true && step.opensTerminal === true
     const record = this.#startRecord(demo, step, interactive, options)
     const state = this.#state(demo.id)
+    state.lastRanAt = ++this.#clock
     const run = new StartedRun(record, demo, step, sequence.controller.signal, this.#stepRunSettings)
     this.#runs.set(run.runId, { run, sequence })
     try {

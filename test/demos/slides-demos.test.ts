@@ -135,6 +135,48 @@ describe('slides.md demos on the stand-in images', () => {
     }, 240_000)
   }
 
+  it('out of the deck\'s order too: last demo first, each ends as the deck says', async () => {
+    await resetDeck()
+    for (const demo of [...deck.demos].reverse()) {
+      const results = await runDemo(demo.id, demo.steps.length)
+      for (const step of demo.steps) {
+        const expected = step.options.shownOnly || step.options.online ? 'skipped' : step.options.expectFail ? 'expected-failure' : 'ok'
+        const result = results.get(step.index)
+        expect(result?.outcome, `${demo.id} step ${step.index} (${step.loc.file}:${step.loc.line}) ${step.command}: ${result?.error ?? ''}\n${result?.output ?? ''}`).toBe(expected)
+      }
+    }
+  }, 600_000)
+
+  it('from a later step of a fresh deck: the steps and demos it needs run first, a shell variable among them', async () => {
+    await resetDeck()
+    const demo = deck.demos.find(d => d.id === 'docker-root')!
+    const last = demo.steps.length
+    expect(demo.steps[last - 1].command).toContain('$UPPER')
+    const ended: RunEndedMessage[] = []
+    let output = ''
+    const done = new Promise<void>((resolve) => {
+      const remove = client.onMessage((message: ServerMessage) => {
+        if (message.type === 'output' && message.demoId === demo.id)
+          output += message.event[2]
+        if (message.type === 'run-ended') {
+          ended.push(message)
+          if ((message.demoId === demo.id && message.step === last) || !ACCEPTABLE_OUTCOMES.has(message.outcome)) {
+            remove()
+            resolve()
+          }
+        }
+      })
+    })
+    client.control({ type: 'run', demoId: demo.id, step: last })
+    await done
+    expect(ended.map(e => `${e.demoId} ${e.step} ${e.outcome}`)).toEqual([
+      ...deck.demos.find(d => d.id === 'diff-attach')!.steps.map(s => `diff-attach ${s.index} ok`),
+      ...deck.demos.find(d => d.id === 'ps-size')!.steps.map(s => `ps-size ${s.index} ok`),
+      ...demo.steps.map(s => `docker-root ${s.index} ok`),
+    ])
+    expect(stripAnsi(output)).toMatch(/big\.bin/)
+  }, 240_000)
+
   it('a deck reset removes everything the demos made, and nothing else', async () => {
     await resetDeck()
     const left = await docker.listContainers({ all: true, filters: { label: [`${DECK_LABEL}=${server.demo.deckId}`] } })
