@@ -34,6 +34,7 @@ const ECHO_WAIT_MS = 500
 const START_TIMEOUT_MS = 10_000
 /** Each stage of stopping a line: Ctrl-C, then the engine side, then the processes. */
 const STOP_STAGE_MS = 1000
+/** How often a wait looks again when nothing arrives (for conditions on quiet time). */
 const POLL_MS = 20
 const SHOWN_LIMIT = 4 * 1024 * 1024
 /** Enough of the end of the output to find the cursor's line. */
@@ -99,6 +100,8 @@ export class DemoShell implements AsyncDisposable {
   #detachTyped = false
   #ended: { step: Step, why: string } | undefined
   readonly #removeData: () => void
+  /** The waits in progress (#until), woken by output. */
+  readonly #waiters = new Set<() => void>()
 
   private constructor(terminal: PtyProcess) {
     this.#terminal = terminal
@@ -392,6 +395,8 @@ export class DemoShell implements AsyncDisposable {
       else
         this.#text(piece.text)
     }
+    for (const wake of this.#waiters)
+      wake()
   }
 
   #mark(mark: ShellMark): void {
@@ -461,6 +466,9 @@ export class DemoShell implements AsyncDisposable {
     const end = Date.now() + timeoutMs
     let wake = () => {}
     const removeAbort = onAbort(signal, () => wake())
+    // Output and marks wake the wait at once: a line's end is seen when it comes, not a poll later.
+    const onOutput = () => wake()
+    this.#waiters.add(onOutput)
     let live = true
     void this.#terminal.exited.then(() => { if (live) wake() })
     try {
@@ -486,6 +494,7 @@ export class DemoShell implements AsyncDisposable {
     finally {
       live = false
       removeAbort()
+      this.#waiters.delete(onOutput)
     }
   }
 }

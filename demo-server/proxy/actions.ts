@@ -92,6 +92,8 @@ const createContainer: Handler = async (ctx) => {
   if (isRefusal(body))
     return body
   const { ownership, scope } = ctx
+  // Asked alongside the checks: every container create waits for it.
+  const imageInfo = typeof body.Image === 'string' ? ownership.imageInfo(body.Image).catch(() => undefined) : Promise.resolve(undefined)
   const refusal = await firstRefusal([
     ...networksOf(body).map(name => () => ownership.joinableNetwork(scope, name)),
     ...volumesFromOf(body).map(name => () => ownership.container(scope, name)),
@@ -99,7 +101,7 @@ const createContainer: Handler = async (ctx) => {
   ])
   if (refusal)
     return refusal
-  const image = typeof body.Image === 'string' ? await ownership.imageInfo(body.Image) : undefined
+  const image = await imageInfo
   const imageVolumes = Object.keys(image?.Config?.Volumes ?? {})
   return {
     body: labelContainerCreate(body, labelsOf(scope), imageVolumes),
