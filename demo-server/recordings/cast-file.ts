@@ -73,7 +73,7 @@ export interface Recording {
 }
 
 /** What a deck step must offer to be compared with a recording (the protocol's StepSummary
- *  has it; `command` is the displayed command, capture included). */
+ *  has it; `command` is the line as typed). */
 export interface StepIdentity {
   index: number
   prompt: string

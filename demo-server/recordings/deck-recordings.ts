@@ -25,8 +25,8 @@ export async function loadDeckRecordings(deckFile: string, serverBuilt: boolean)
       continue
     }
     const { recording } = read
-    // As `npm run check` and the slide see the steps (recordings/freshness.ts): the command as
-    // shown, capture included.
+    // As `npm run check` and the slide see the steps (recordings/freshness.ts): the line as
+    // typed.
     const recorded: DemoRecording = {
       demoId: demo.id,
       file: shown,
