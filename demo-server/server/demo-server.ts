@@ -30,6 +30,7 @@ import type { RuntimeFile } from './state-dir.ts'
 import { runtimeFile, sessionKey } from './state-dir.ts'
 import { summarizeDeck } from './summary.ts'
 import type { WindowRole } from './window-pool.ts'
+import { ShellNotFoundError, resolveShell } from '../shell/which-shell.ts'
 
 export interface DemoServerOptions {
   deckFile: string
@@ -103,6 +104,14 @@ export async function createDemoServer(options: DemoServerOptions): Promise<Demo
   const workdir = workdirOf(deckId)
   await mkdir(workdir, { recursive: true })
   const engine = options.engine ?? await loadDockerEngine(offline, options.dockerHost, log)
+  try {
+    resolveShell()
+  }
+  catch (error) {
+    if (!(error instanceof ShellNotFoundError))
+      throw error
+    log(`${error.message}. Until then no demo runs live (the deck plays recordings).`)
+  }
   const auth = options.auth ?? createPresenterAuth(sessionKey())
   const policy = createOriginPolicy(options.address, options.extraHosts)
 
