@@ -10,20 +10,6 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   return () => signal.removeEventListener('abort', listener)
 }
 
-/** Waits for `work` or the signal, whichever comes first: true when the signal did. */
-export async function abortedBefore(signal: AbortSignal, work: Promise<unknown>): Promise<boolean> {
-  let removeListener = () => {}
-  const aborted = new Promise<true>((resolve) => {
-    removeListener = onAbort(signal, () => resolve(true))
-  })
-  try {
-    return await Promise.race([work.then(() => false), aborted])
-  }
-  finally {
-    removeListener()
-  }
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }

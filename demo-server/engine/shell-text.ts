@@ -1,7 +1,7 @@
 /**
- * Reading a shell's terminal output, pure: is its prompt back, where does the echo of a typed
- * line end, what is still a partial line. Used by shell-session.ts, which types the deck's
- * `/ # ...` lines into a real shell.
+ * Reading a container shell's terminal output, pure: is its prompt back, has the echo of a
+ * typed line caught up, what is still a partial line. Used by demo-shell.ts, which types the
+ * deck's `/ # ...` lines into the program a line started (a program's prompt carries no marks).
  */
 
 /** CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL|ST`), charset and two-byte escapes, and C0
@@ -29,7 +29,7 @@ export function endsWithShellPrompt(text: string): boolean {
 }
 
 /** Splits output into what may be shown now (whole lines) and a trailing partial line, held back
- *  because it may be the next prompt (the next step prints the deck's prompt itself). */
+ *  because it may be the prompt the next line is typed after (that step shows it). */
 export function splitPartialLine(text: string): { lines: string, partial: string } {
   const end = text.lastIndexOf('\n') + 1
   return { lines: text.slice(0, end), partial: text.slice(end) }
@@ -40,9 +40,4 @@ export function echoCaughtUp(echo: string, typed: string): boolean {
   const tail = typed.slice(-8)
   // A wrapping line can be redrawn with controls and line feeds in between: compare plain text.
   return stripTerminalControls(echo).replace(/[\r\n]/g, '').includes(tail)
-}
-
-/** Per-character delay for typing `text`: a few ms per character, at most `totalMs` in all. */
-export function typingDelayMs(text: string, perCharMs = 8, totalMs = 1200): number {
-  return text.length === 0 ? 0 : Math.min(perCharMs, totalMs / text.length)
 }

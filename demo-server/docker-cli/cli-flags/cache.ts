@@ -38,7 +38,7 @@ const MAX_ROUNDS = 6
 
 /**
  * The spec of `program` at `cli` (see which-cli.ts), complete for the given command lines
- * (tokenized, without the program's name): the pages they need are read from the cache, or
+ * (their words, without the program's name): the pages they need are read from the cache, or
  * else asked from the program and cached.
  */
 export async function loadCliSpec(program: DockerProgram, cli: string, lines: readonly string[][], options: LoadCliSpecOptions = {}): Promise<CliSpec> {

@@ -1,5 +1,5 @@
 /**
- * Reads a tokenized command line (without the leading `docker` or `docker-compose`) the way the program in a
+ * Reads the words of a command line (without the leading `docker` or `docker-compose`) the way the program in a
  * CliSpec would: global options, subcommands (aliases too), the command's flags (pflag's
  * `--name value`, `--name=value`, `-abc`, `-p8080:80`), and operands. It never throws: every
  * problem on the line is collected, so the deck check can report them all at once. Pure.

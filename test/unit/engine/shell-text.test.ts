@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { shellEnvironment } from '../../../demo-server/shell/environment'
-import { currentLine, echoCaughtUp, endsWithShellPrompt, splitPartialLine, stripTerminalControls, typingDelayMs } from '../../../demo-server/engine/shell-text'
+import { currentLine, echoCaughtUp, endsWithShellPrompt, splitPartialLine, stripTerminalControls } from '../../../demo-server/engine/shell-text'
 import { judgedExitCode } from '../../../demo-server/engine/demo-shell'
 import { markExecCreate } from '../../../demo-server/proxy/rewrite'
 import { stepsOf } from '../../support/inline-deck'
@@ -25,11 +25,9 @@ describe('reading a shell\'s output', () => {
     expect(splitPartialLine('no end')).toEqual({ lines: '', partial: 'no end' })
   })
 
-  it('sees a wrapped echo catch up, and types at a bounded pace', () => {
+  it('sees a wrapped echo catch up', () => {
     expect(echoCaughtUp('aws dynamodb list-tab\r\nles --endpoint-url http://dynamodb:8000', 'aws dynamodb list-tables --endpoint-url http://dynamodb:8000')).toBe(true)
     expect(echoCaughtUp('aws dyn', 'aws dynamodb list-tables')).toBe(false)
-    expect(typingDelayMs('ls')).toBe(8)
-    expect(typingDelayMs('x'.repeat(600))).toBe(2)
   })
 
   it('judges a typed line\'s expect-fail on its text', () => {
