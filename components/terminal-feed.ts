@@ -46,10 +46,11 @@ export interface FeedPlan {
 const PROMPT_STYLE = '\x1B[32m'
 const PLAIN = '\x1B[0m'
 
-/** The server opens each run's output with `prompt command` (step-run.ts), so a recording
- *  reads like a terminal; only runs without that line get one from here. */
+/** A run shows the shell's own prompt and echo (demo-server/engine/demo-shell.ts); only a run
+ *  that ended without printing anything (refused before its line was typed) gets its line from
+ *  here, so the terminal still says which line it was. */
 export function carriesHeader(run: FeedRun): boolean {
-  return (run.events[0]?.[2] ?? '').startsWith(`${run.prompt}${run.command}`)
+  return run.events.length > 0
 }
 
 export function headerLine(run: { prompt: string, command: string }): string {

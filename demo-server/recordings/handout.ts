@@ -62,10 +62,10 @@ export async function renderStep(step: RecordedStep, cols: number): Promise<Hand
   const addon = new SerializeAddon()
   term.loadAddon(addon)
   try {
-    // The server opens each step's output with its prompt line (server/step-run.ts); an older
-    // recording without it still shows which command printed what.
-    if (!(step.events[0]?.[2] ?? '').startsWith(`${step.prompt}${step.command}`))
-      await write(term, `\x1B[32m${step.prompt}\x1B[0m${step.command}\r\n`)
+    // A step's output opens with the shell's prompt and echo; one that printed nothing (refused
+    // before its line was typed) still shows which line it was.
+    if (step.events.length === 0)
+      await write(term, `\x1B[32m${step.prompt}\x1B[0m${step.command.replaceAll('\n', '\r\n')}\r\n`)
     for (const [, , data] of step.events)
       await write(term, data)
     const rows = htmlRows(addon.serializeAsHTML())

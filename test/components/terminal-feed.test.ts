@@ -21,12 +21,12 @@ describe('planFeed: what the terminal is written', () => {
     expect(planFeed(first.next, [])).toMatchObject({ reset: true, data: '' })
   })
 
-  it('adds the command line for runs whose output lacks it, once they have begun', () => {
+  it('shows the shell\'s own prompt and echo as they come; a run that printed nothing gets its line', () => {
     const pending = run('b', [])
     const waiting = planFeed(EMPTY_FEED, [pending])
-    expect(waiting.data).toBe('') // it may still bring its own header
-    pending.events.push([0, 'o', 'out\r\n'])
-    expect(planFeed(waiting.next, [pending]).data).toBe(`${headerLine(pending)}out\r\n`)
+    expect(waiting.data).toBe('') // its prompt and echo may still come
+    pending.events.push([0, 'o', '$ '], [0.01, 'o', 'echo b\r\n'], [0.02, 'o', 'b\r\n'])
+    expect(planFeed(waiting.next, [pending]).data).toBe('$ echo b\r\nb\r\n')
     expect(planFeed(EMPTY_FEED, [run('c', [], { ended: true })]).data).toBe(headerLine(run('c', [])))
   })
 
