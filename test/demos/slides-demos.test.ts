@@ -125,6 +125,8 @@ describe('slides.md demos on the stand-in images', () => {
         expect(result, `step ${step.index} (${step.loc.file}:${step.loc.line}) never ended\n${transcript}`).toBeDefined()
         const expected = step.options.shownOnly || step.options.online ? 'skipped' : step.options.expectFail ? 'expected-failure' : 'ok'
         expect(result!.outcome, `step ${step.index} (${step.loc.file}:${step.loc.line}) ${step.command}\n${transcript}`).toBe(expected)
+        // What every window gets: no shell-integration mark ever reaches one.
+        expect(result!.output, 'an OSC 133 mark reached the windows').not.toContain('\x1B]133;')
       }
       for (const [step, pattern] of teaches.steps)
         expect(results.get(step)?.output, `step ${step} should show ${pattern}\n${transcript}`).toMatch(pattern)

@@ -281,6 +281,17 @@ docker logs --tail 2 lf-${sfx}
   })
 })
 
+describe('typing', () => {
+  it('typing="30ms" types a line a character at a time; the line does the same', async () => {
+    await using demo = new TestDemo(env.engine, 'echo typed-slowly')
+    const io = new RecordingIO()
+    const started = performance.now()
+    const result = await demo.run(1, { typingMs: 30 }, io)
+    expect(performance.now() - started).toBeGreaterThanOrEqual('echo typed-slowly'.length * 30)
+    expect(result.output).toBe('typed-slowly\n')
+  })
+})
+
 describe('host steps', () => {
   it('run on the Docker host and remove their helper', async () => {
     await using demo = new TestDemo(env.engine, `

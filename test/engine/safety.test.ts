@@ -1,8 +1,9 @@
 /** The deck touches only what it labelled: name conflicts, removals, reset. */
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { DECK_LABEL } from '../../demo-server/engine/labels'
 import { DemoError, describeNotRemoved } from '../../demo-server/protocol'
-import { DECOY_LABEL, DECOY_VALUE, docker, engineForThisFile, TestDemo } from './harness'
+import { DECOY_LABEL, DECOY_VALUE, docker, engineForThisFile, RecordingIO, TestDemo } from './harness'
 
 const env = engineForThisFile()
 const sfx = Math.random().toString(36).slice(2, 7)
@@ -155,5 +156,57 @@ docker volume create v2-${sfx}
     // Once the outsider lets go, the next reset takes the network.
     await outsider.remove({ force: true })
     expect(await env.engine.reset({ deckId: demo.deckId })).toEqual({ removed: { containers: 0, networks: 1, volumes: 0 }, notRemoved: [] })
+  })
+})
+
+describe('lines that would go around the proxy', () => {
+  it('are refused before a key is typed, wherever the bypass sits, and the presenter\'s objects stay', async () => {
+    const decoy = `bypass-${sfx}`
+    await createDecoys(decoy)
+    const lines = [
+      `docker -H unix:///var/run/docker.sock rm -f ${decoy}`,
+      `docker --context other rm -f ${decoy}`,
+      `docker --config ./cfg ps`,
+      `docker --tlsverify ps`,
+      `DOCKER_HOST=unix:///var/run/docker.sock docker rm -f ${decoy}`,
+      `export DOCKER_HOST=unix:///var/run/docker.sock`,
+      `DOCKER_CONTEXT=other; docker ps`,
+      `export DOCKER_CONFIG=/tmp`,
+      `unset DOCKER_HOST; docker rm -f ${decoy}`,
+      `sudo docker rm -f ${decoy}`,
+      `env -i docker rm -f ${decoy}`,
+      `host$ docker rm -f ${decoy}`,
+      `curl --unix-socket /var/run/docker.sock -X DELETE http://x/containers/${decoy}?force=1`,
+      `docker run --rm -v /var/run/docker.sock:/s alpine true`,
+      `for c in ${decoy}; do docker -H unix:///var/run/docker.sock rm -f $c; done`,
+      `echo $(docker-compose -H unix:///var/run/docker.sock ps)`,
+    ]
+    await using demo = new TestDemo(env.engine, lines.join('\n'), 'demo', { allowProblems: true })
+    expect(demo.steps).toHaveLength(lines.length)
+    for (const [index, line] of lines.entries()) {
+      const io = new RecordingIO()
+      const error = await demo.run(index + 1, {}, io).then(() => undefined, (e: unknown) => e)
+      expect(error, line).toBeInstanceOf(DemoError)
+      expect((error as DemoError).code, line).toBe('UNSUPPORTED_COMMAND')
+      expect((error as DemoError).message, line).toMatch(new RegExp(`^Step ${index + 1} \\(inline\\.md:\\d+\\): .*(proxy|demo server)`))
+      expect(io.text, `${line}: nothing is typed`).toBe('')
+    }
+    await expectDecoysIntact(decoy)
+    // The shell the demo has was never given any of those lines: its DOCKER_HOST is the proxy's.
+    await using after = new TestDemo(env.engine, 'echo "$DOCKER_HOST"')
+    expect((await after.run(1)).output).toMatch(/^unix:\/\/.*door-\d+\.sock\n$/)
+  })
+
+  it('docker compose without the compose plugin is refused with what the check says, before it runs', async () => {
+    const plugin = spawnSync('docker', ['compose', 'version']).status === 0
+    await using demo = new TestDemo(env.engine, 'docker compose version')
+    const io = new RecordingIO()
+    const result = await demo.run(1, {}, io).then(r => r, (e: unknown) => e)
+    if (plugin) {
+      expect(result).toMatchObject({ exitCode: 0 })
+      return
+    }
+    expect(result).toMatchObject({ code: 'UNSUPPORTED_COMMAND', message: expect.stringContaining('"docker compose" needs the compose plugin, which this docker CLI lacks') })
+    expect(io.text).toBe('')
   })
 })

@@ -48,7 +48,7 @@ describe('demo CLI', () => {
     expect(code).toBe(0)
     const listed = JSON.parse(stdout) as { engine: { available: boolean }, deck: { demos: { id: string }[] } }
     expect(listed.engine.available).toBe(true)
-    expect(listed.deck.demos.map(d => d.id)).toEqual(['hello', 'sleeper', 'slow', 'fails', 'capture', 'shell', 'after'])
+    expect(listed.deck.demos.map(d => d.id)).toEqual(['hello', 'sleeper', 'slow', 'slow-on-purpose', 'fails', 'capture', 'shell', 'after'])
   }, 60_000)
 
   it('runs a demo, streaming its output, and exits 0', async () => {

@@ -73,6 +73,19 @@ describe('run manager', () => {
     expect(events.slice(0, firstRun).filter(e => e.type === 'reset-done').at(-1)).toMatchObject({ type: 'reset-done', demoId: 'hello' })
   })
 
+  it('a step that must fail may fail by running past its timeout; its text still has to match', async () => {
+    const { runs } = await manager()
+    const ended = await runs.run('slow-on-purpose').done
+    expect(ended.map(e => e.outcome)).toEqual(['expected-failure', 'timeout'])
+  })
+
+  it('runs a later step of a demo on its own once the steps before it ran, and the steps before it first otherwise', async () => {
+    const { runs } = await manager()
+    expect((await runs.run('fails', { step: 2 }).done).map(e => e.step)).toEqual([1, 2])
+    expect((await runs.run('fails', { step: 2 }).done).map(e => e.step)).toEqual([2])
+    expect((await runs.run('fails', { step: 3 }).done).map(e => e.step)).toEqual([3])
+  })
+
   it('stops at the first unexpected failure and judges expect-fail by its text', async () => {
     const { runs } = await manager()
     const ended = await runs.run('fails').done

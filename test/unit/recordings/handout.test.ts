@@ -6,11 +6,13 @@ import { cutRows, renderStep } from '../../../demo-server/recordings/handout'
 const step = (data: string[]) => ({ index: 1, command: 'echo x', prompt: '$ ', commandHash: '0', outcome: 'ok' as const, exitCode: 0, start: 0, duration: 1, events: data.map((d, i) => [i, 'o', d] as [number, 'o', string]) })
 
 describe('handout: a step\'s final output as HTML', () => {
-  it('keeps colours and Japanese as text, escaped, with the command line when the output lacks it', async () => {
+  it('keeps colours and Japanese as text, escaped; a step that printed nothing shows its line', async () => {
     const html = (await renderStep(step(['\x1B[32m見る\x1B[0m <b>\r\n']), 40)).html
-    expect(html).toContain('$ ')
+    expect(html).not.toContain('$ ')
     expect(html).toMatch(/<span style='color: #[0-9a-f]{6};'>見る<\/span>/)
     expect(html).toContain('&lt;b>')
+    const silent = (await renderStep(step([]), 40)).html
+    expect(silent.replace(/<[^>]+>/g, '')).toContain('$ ')
   })
 
   it('applies \\r rewrites as the terminal did, and drops the blank rows at the end', async () => {
